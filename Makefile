@@ -1,0 +1,51 @@
+# Two commands: `make run` serves the demo town, `make test` runs every test.
+# Both install what is missing first; see README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+DATABASE_URL ?= $(shell scripts/pg.sh url webmap)
+TEST_DATABASE_URL ?= $(shell scripts/pg.sh url webmap_test)
+# A DATABASE_URL given from outside names someone else's PostGIS: leave its server alone.
+OWN_SERVER := $(if $(filter environment,$(origin DATABASE_URL)),,yes)
+export DATABASE_URL TEST_DATABASE_URL
+
+.PHONY: run test setup deps venv vendor db server clean-vendor
+
+run: setup db
+	$(BIN)/webmap run --host 127.0.0.1 --port 5000
+
+test: setup server
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: deps venv vendor
+
+deps:
+	@scripts/install-deps.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Front-end libraries come from the npm registry and are copied to static/vendor.
+vendor: static/vendor/.installed
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor
+	cp -r node_modules/leaflet/dist static/vendor/leaflet
+	cp -r node_modules/leaflet.markercluster/dist static/vendor/leaflet.markercluster
+	touch $@
+
+server:
+ifeq ($(OWN_SERVER),yes)
+	@scripts/pg.sh start
+endif
+
+db: server
+	@scripts/pg.sh createdb "$(DATABASE_URL)"
+	$(BIN)/webmap db upgrade
+	$(BIN)/webmap demo load --if-empty

@@ -1,0 +1,184 @@
+"""Test fixtures: a real PostGIS database per test session, each test rolled back.
+
+In the manner of flaskr (``app``, ``client``, ``runner``) and indico's database
+fixture: ``TEST_DATABASE_URL`` names the database (``make test`` sets it, on
+the server ``make run`` uses but never its database); it is dropped and created
+anew, migrated to head, and the demo town is loaded once. Each test then runs
+inside a transaction that is rolled back, so nothing it writes persists.
+Browser tests need data a second thread can see: they use ``committed`` data
+and ``live_server``, and what they commit is truncated afterwards.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.serving import make_server
+
+from webmap import create_app
+from webmap.config import sqlalchemy_url
+from webmap.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_TOWN = ROOT / "data" / "demo-town"
+SHARED = ROOT.parent / "shared"
+# Tables that tests fill; the gazetteer and the vocabularies stay.
+CASE_TABLES = "work_photos, work_appeals, status_changes, works, source_messages, appeals, users"
+
+
+def _default_test_url() -> str:
+    base = os.environ.get("DATABASE_URL", "postgresql://webmap:webmap@127.0.0.1:5432/webmap")
+    return base.rsplit("/", 1)[0] + "/webmap_test"
+
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or _default_test_url()
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database of ``url`` with the postgis and pg_trgm extensions."""
+    server, name = url.rsplit("/", 1)
+    if not name.endswith("test") and "_test" not in name:
+        raise RuntimeError(f"refusing to drop {name!r}: a test database's name contains 'test'")
+    conn = psycopg2.connect(server + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("CREATE EXTENSION postgis")
+        cur.execute("CREATE EXTENSION pg_trgm")
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    recreate_database(TEST_DATABASE_URL)
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    """The app on a migrated test database holding the demo town."""
+    from flask_migrate import upgrade
+
+    from webmap.commands import load_town_dir
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+    with app.app_context():
+        upgrade()
+        load_town_dir(DEMO_TOWN)
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run each database test in a transaction that is rolled back afterwards."""
+    if "app" not in request.fixturenames or "live_server" in request.fixturenames:
+        yield
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on a free local port in a thread; yields its base URL.
+
+    Data must be committed to be seen; tables the tests fill are emptied after.
+    """
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            db.session.execute(text(f"TRUNCATE {CASE_TABLES} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class OffsiteRequests(list):
+    """URLs the page tried to fetch from hosts other than the app's (all refused)."""
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh browser page that may talk to the app only; ``page.offsite`` lists refusals."""
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 800})
+    offsite = OffsiteRequests()
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(live_server + "/") or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:
+            offsite.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.offsite = offsite
+    page.base_url = live_server
+    yield page
+    context.close()

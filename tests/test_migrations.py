@@ -1,0 +1,72 @@
+"""Migrations: upgrade an empty database, downgrade to base, upgrade again, and
+check that the models and the migrations describe the same schema."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from geoalchemy2 import alembic_helpers
+from sqlalchemy import inspect, text
+
+from tests.conftest import TEST_DATABASE_URL, recreate_database
+from webmap import create_app
+from webmap.config import sqlalchemy_url
+from webmap.extensions import db
+
+TABLES = {"districts", "streets", "addresses", "landmarks", "source_messages", "appeals", "works",
+          "work_types", "work_appeals", "work_photos", "users", "status_changes", "categories"}
+
+
+@pytest.fixture(scope="module")
+def scratch_app() -> Iterator[Flask]:
+    url = TEST_DATABASE_URL + "_migrations"
+    recreate_database(url)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"spatial_ref_sys", "alembic_version"}
+
+
+def _schema_diff() -> list:
+    with db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={
+            "include_object": alembic_helpers.include_object,
+            "compare_type": True,
+        })
+        return compare_metadata(ctx, db.metadata)
+
+
+def test_upgrade_downgrade_upgrade(scratch_app: Flask) -> None:
+    upgrade()
+    assert _tables() == TABLES
+    with db.engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM categories")) == 12
+        assert conn.scalar(text("SELECT count(*) FROM work_types")) >= 5
+    downgrade(revision="base")
+    assert _tables() == set()
+    upgrade()
+    assert _tables() == TABLES
+    assert _schema_diff() == []
+
+
+def test_spatial_columns_have_gist_indexes(scratch_app: Flask) -> None:
+    upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns ORDER BY 1"
+        )).all()
+        indexed = {r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_indexes WHERE indexdef ILIKE '%USING gist%'"
+        ))}
+    assert {r[0] for r in rows} == {"addresses", "appeals", "districts", "landmarks", "streets", "works"}
+    assert {r[2] for r in rows} == {4326}
+    assert {r[0] for r in rows} <= indexed

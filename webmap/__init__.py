@@ -1,0 +1,56 @@
+"""webmap: a map of a town's problems and of the work that fixes them."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from webmap.config import DEFAULT_SECRET, PROJECT_ROOT, from_env
+from webmap.extensions import babel, db, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment, overridden by ``config``."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(from_env())
+    if config:
+        app.config.update(config)
+    _refuse_default_secret_in_production(app)
+
+    from webmap import models  # noqa: F401  (registers the tables for migrations)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    babel.init_app(app, locale_selector=_select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    from webmap.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+    from webmap.commands import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _select_locale() -> str:
+    """Russian unless the visitor asks for another supported language (``?lang=en``)."""
+    from flask import current_app
+
+    supported = current_app.config["WEBMAP_LOCALES"]
+    asked = request.args.get("lang")
+    if asked in supported:
+        return asked
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _refuse_default_secret_in_production(app: Flask) -> None:
+    if app.config["WEBMAP_ENV"] == "production" and app.config["SECRET_KEY"] == DEFAULT_SECRET:
+        raise RuntimeError("WEBMAP_SECRET_KEY must be set in production")

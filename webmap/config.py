@@ -1,0 +1,44 @@
+"""Configuration from environment variables, with safe development defaults."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-secret-change-me"
+DEFAULT_DATABASE_URL = "postgresql://webmap:webmap@127.0.0.1:5432/webmap"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A libpq URL (as psql takes it) with the driver this project uses, psycopg2."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def from_env() -> dict[str, object]:
+    """Settings read from ``WEBMAP_*`` variables and ``DATABASE_URL``."""
+    return {
+        "SECRET_KEY": os.environ.get("WEBMAP_SECRET_KEY", DEFAULT_SECRET),
+        "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WEBMAP_ENV": os.environ.get("WEBMAP_ENV", "development"),
+        "WEBMAP_TOWN_NAME": os.environ.get("WEBMAP_TOWN_NAME", "Покачи"),
+        "WEBMAP_TIMEZONE": os.environ.get("WEBMAP_TIMEZONE", "Asia/Yekaterinburg"),
+        # Optional raster tiles (the town's own tile server); the map works without.
+        "WEBMAP_TILE_URL": os.environ.get("WEBMAP_TILE_URL", ""),
+        "WEBMAP_TILE_ATTRIBUTION": os.environ.get("WEBMAP_TILE_ATTRIBUTION", ""),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("WEBMAP_LOCALE", "ru"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("WEBMAP_TIMEZONE", "Asia/Yekaterinburg"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "webmap" / "translations"),
+        "WEBMAP_LOCALES": ("ru", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("WEBMAP_SECURE_COOKIES", False),
+    }

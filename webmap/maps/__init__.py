@@ -1,0 +1,1 @@
+"""Building the folium maps that pages embed."""

@@ -1,0 +1,101 @@
+"""What residents wrote (SourceMessage) and the cases made of it (Appeal)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, func)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webmap.extensions import db
+from webmap.models.constants import APPEAL_STATUSES, PLACED_BY, PRECISIONS, sql_in
+
+if TYPE_CHECKING:
+    from webmap.models.gazetteer import District
+    from webmap.models.works import Work
+
+
+class Category(db.Model):
+    """A kind of problem; ``deadline_days`` overrides the channel's default."""
+
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    deadline_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class SourceMessage(db.Model):
+    """A message as a channel delivered it: never rewritten, never deleted."""
+
+    __tablename__ = "source_messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        CheckConstraint("channel ~ '^[a-z][a-z0-9_]{1,31}$'", name="channel_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(Text)  # only for public posts
+    author: Mapped[str | None] = mapped_column(Text)  # personal data: never public
+    author_id: Mapped[str | None] = mapped_column(String(200))  # personal data
+    text: Mapped[str] = mapped_column(Text)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    raw: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    # Triage output kept beside the raw message: place guess, category, PII spans.
+    triage: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"), index=True)
+
+    appeal: Mapped[Appeal | None] = relationship(back_populates="messages")
+
+    def __repr__(self) -> str:
+        return f"<SourceMessage {self.channel}:{self.external_id}>"
+
+
+class Appeal(db.Model):
+    """A case: one problem at one place, grouping the messages that report it."""
+
+    __tablename__ = "appeals"
+    __table_args__ = (
+        CheckConstraint(sql_in("status", APPEAL_STATUSES), name="status"),
+        CheckConstraint(sql_in("precision", PRECISIONS), name="precision"),
+        CheckConstraint(sql_in("placed_by", PLACED_BY), name="placed_by"),
+        CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
+        CheckConstraint("(point IS NULL) = (precision = 'none')", name="point_precision"),
+        CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)", name="duplicate_of"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", server_default="new", index=True)
+    point: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326))
+    precision: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    confidence: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    placed_by: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")
+    address: Mapped[str | None] = mapped_column(Text)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"), index=True)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                                 onupdate=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    public_note: Mapped[str | None] = mapped_column(Text)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    category: Mapped[Category] = relationship()
+    district: Mapped[District | None] = relationship()
+    messages: Mapped[list[SourceMessage]] = relationship(back_populates="appeal", order_by="SourceMessage.posted_at")
+    works: Mapped[list[Work]] = relationship(secondary="work_appeals", back_populates="appeals")
+    duplicate_of: Mapped[Appeal | None] = relationship(remote_side=[id])
+
+    def __repr__(self) -> str:
+        return f"<Appeal {self.id} {self.category_code} {self.status}>"

@@ -1,0 +1,75 @@
+"""Works done on the ground in answer to cases."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webmap.extensions import db
+from webmap.models.constants import WORK_STATUSES, sql_in
+
+if TYPE_CHECKING:
+    from webmap.models.cases import Appeal
+    from webmap.models.users import User
+
+work_appeals = Table(
+    "work_appeals",
+    db.metadata,
+    Column("work_id", ForeignKey("works.id", ondelete="CASCADE"), primary_key=True),
+    Column("appeal_id", ForeignKey("appeals.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class WorkType(db.Model):
+    """A kind of work (speed bump installed, ...); admins may add their own."""
+
+    __tablename__ = "work_types"
+
+    code: Mapped[str] = mapped_column(String(50), primary_key=True)
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    icon: Mapped[str] = mapped_column(String(50), default="other", server_default="other")
+
+
+class Work(db.Model):
+    __tablename__ = "works"
+    __table_args__ = (
+        CheckConstraint(sql_in("status", WORK_STATUSES), name="status"),
+        CheckConstraint("GeometryType(geom) IN ('POINT', 'LINESTRING', 'MULTILINESTRING')", name="geom_type"),
+        CheckConstraint("(status = 'done') = (done_at IS NOT NULL)", name="done_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type_code: Mapped[str] = mapped_column(ForeignKey("work_types.code"), index=True)
+    geom: Mapped[WKBElement] = mapped_column(Geometry("GEOMETRY", srid=4326), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), default="planned", server_default="planned", index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    crew_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    public_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    type: Mapped[WorkType] = relationship()
+    crew: Mapped[User | None] = relationship()
+    appeals: Mapped[list[Appeal]] = relationship(secondary=work_appeals, back_populates="works")
+    photos: Mapped[list[WorkPhoto]] = relationship(back_populates="work", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Work {self.id} {self.type_code} {self.status}>"
+
+
+class WorkPhoto(db.Model):
+    """A photo of a work, stored without EXIF; ``stage`` is before or after."""
+
+    __tablename__ = "work_photos"
+    __table_args__ = (CheckConstraint("stage IN ('before', 'after')", name="stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    work: Mapped[Work] = relationship(back_populates="photos")

@@ -1,0 +1,1 @@
+"""Application services: the work behind pages and commands, one module a job."""

@@ -1,0 +1,102 @@
+"""Storing a town's gazetteer (read by ``geo.town``) in PostGIS, idempotently.
+
+Each record is matched on its natural key (district code, street name and type,
+street + house number, landmark name) and updated in place, so loading the same
+files twice changes nothing and a corrected file updates what it corrects.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry import MultiLineString, MultiPolygon
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+
+from geo.normalize import house_key, name_key
+from geo.town import Town
+from webmap.extensions import db
+from webmap.models import Address, District, Landmark, Street
+
+
+@dataclass
+class LoadReport:
+    """How many records of each layer were added, changed or already as given."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, layer: str, outcome: str) -> None:
+        layer_counts = self.counts.setdefault(layer, {"added": 0, "changed": 0, "unchanged": 0})
+        layer_counts[outcome] += 1
+
+    def lines(self) -> list[str]:
+        return [f"{layer}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for layer, c in self.counts.items()]
+
+
+def _multi(geom: BaseGeometry) -> BaseGeometry:
+    if geom.geom_type == "Polygon":
+        return MultiPolygon([geom])
+    if geom.geom_type == "LineString":
+        return MultiLineString([geom])
+    return geom
+
+
+def _apply(obj: object, values: dict[str, object], geom: BaseGeometry) -> bool:
+    """Set the values that differ; True when anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    if not to_shape(obj.geom).equals_exact(geom, 1e-9):
+        obj.geom = from_shape(geom, srid=4326)
+        changed = True
+    return changed
+
+
+def _upsert(report: LoadReport, layer: str, existing: object | None, model: type,
+            values: dict[str, object], geom: BaseGeometry) -> object:
+    if existing is None:
+        obj = model(**values, geom=from_shape(geom, srid=4326))
+        db.session.add(obj)
+        report.count(layer, "added")
+        return obj
+    report.count(layer, "changed" if _apply(existing, values, geom) else "unchanged")
+    return existing
+
+
+def store_town(town: Town) -> LoadReport:
+    """Upsert every record of ``town``; the caller commits (or rolls back) once."""
+    report = LoadReport()
+    districts: dict[str, District] = {d.code: d for d in db.session.scalars(select(District))}
+    by_name: dict[str, District] = {}
+    for rec in town.districts:
+        values = {"name": rec.name, "code": rec.code}
+        by_name[rec.name] = _upsert(report, "districts", districts.get(rec.code), District, values, _multi(rec.geom))
+
+    streets = {(s.name_key, s.type): s for s in db.session.scalars(select(Street))}
+    street_by_key: dict[str, Street] = {}
+    for rec in town.streets:
+        key = name_key(rec.name)
+        values = {"name": rec.name, "type": rec.type, "full_name": rec.full, "aliases": list(rec.aliases),
+                  "name_key": key}
+        street_by_key[key] = _upsert(report, "streets", streets.get((key, rec.type)), Street, values, _multi(rec.geom))
+    db.session.flush()
+
+    addresses = {(a.street_id, a.house_key): a for a in db.session.scalars(select(Address))}
+    for rec in town.addresses:
+        street = street_by_key[name_key(rec.street)]
+        district = by_name.get(rec.district) if rec.district else None
+        key = house_key(rec.housenumber)
+        values = {"street_id": street.id, "housenumber": rec.housenumber, "house_key": key,
+                  "full_name": rec.full, "district_id": district.id if district else None}
+        _upsert(report, "addresses", addresses.get((street.id, key)), Address, values, rec.geom)
+
+    landmarks = {m.name: m for m in db.session.scalars(select(Landmark))}
+    for rec in town.landmarks:
+        district = by_name.get(rec.district) if rec.district else None
+        values = {"name": rec.name, "kind": rec.kind, "aliases": list(rec.aliases), "name_key": name_key(rec.name),
+                  "district_id": district.id if district else None}
+        _upsert(report, "landmarks", landmarks.get(rec.name), Landmark, values, rec.geom)
+    db.session.flush()
+    return report

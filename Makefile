@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= $(shell scripts/pg.sh url webmap_test)
 OWN_SERVER := $(if $(filter environment,$(origin DATABASE_URL)),,yes)
 export DATABASE_URL TEST_DATABASE_URL
 
-.PHONY: run test setup deps venv vendor db server clean-vendor
+.PHONY: run test setup deps venv vendor translations db server
 
 run: setup db
 	$(BIN)/webmap run --host 127.0.0.1 --port 5000
@@ -17,7 +17,7 @@ run: setup db
 test: setup server
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: deps venv vendor
+setup: deps venv vendor translations
 
 deps:
 	@scripts/install-deps.sh
@@ -30,6 +30,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+# Compiled message catalogues (.mo) are built, not committed.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d webmap/translations
+
 # Front-end libraries come from the npm registry and are copied to static/vendor.
 vendor: static/vendor/.installed
 
@@ -38,6 +42,7 @@ static/vendor/.installed: package.json package-lock.json
 	rm -rf static/vendor && mkdir -p static/vendor
 	cp -r node_modules/leaflet/dist static/vendor/leaflet
 	cp -r node_modules/leaflet.markercluster/dist static/vendor/leaflet.markercluster
+	cp -r node_modules/jquery/dist static/vendor/jquery
 	touch $@
 
 server:

@@ -15,13 +15,14 @@ from flask import url_for
 # folium resource name -> path under static/vendor (see the Makefile's vendor step)
 LOCAL_ASSETS: dict[str, str] = {
     "leaflet": "leaflet/leaflet.js",
+    "jquery": "jquery/jquery.min.js",  # folium's popups build their HTML with $()
     "leaflet_css": "leaflet/leaflet.css",
     "markerclusterjs": "leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
 }
 # Pulled in by folium.Map for widgets this project does not use.
-UNUSED = {"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
+UNUSED = {"bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
           "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
 
 

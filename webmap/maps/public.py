@@ -42,13 +42,18 @@ def base_map() -> folium.Map:
     return m
 
 
+def escape(text: str) -> str:
+    """HTML-escape text that folium puts inside a JS template literal: ` and $ too."""
+    return html.escape(text).replace("`", "&#96;").replace("$", "&#36;")
+
+
 def _work_popup(work: Work) -> str:
     """Popup HTML; every value is escaped, since notes are typed by people."""
-    parts = [f"<strong>{html.escape(work.type.name_ru)}</strong>"]
+    parts = [f"<strong>{escape(work.type.name_ru)}</strong>"]
     if work.done_at:
-        parts.append(html.escape(_("Выполнено: %(date)s", date=format_date(work.done_at))))
+        parts.append(escape(_("Выполнено: %(date)s", date=format_date(work.done_at))))
     if work.public_note:
-        parts.append(html.escape(work.public_note))
+        parts.append(escape(work.public_note))
     return "<br>".join(parts)
 
 
@@ -60,10 +65,10 @@ def add_done_works(m: folium.Map) -> int:
     layer = folium.FeatureGroup(name=_("Выполненные работы")).add_to(m)
     for work in works:
         point = to_shape(work.geom).representative_point()
-        icon = folium.DivIcon(html="", class_name=f"work-marker work-{html.escape(work.type.icon)}",
+        icon = folium.DivIcon(html="", class_name=f"work-marker work-{escape(work.type.icon)}",
                               icon_size=(18, 18), icon_anchor=(9, 9))
         folium.Marker((point.y, point.x), icon=icon, popup=folium.Popup(_work_popup(work), max_width=300),
-                      tooltip=html.escape(work.type.name_ru)).add_to(layer)
+                      tooltip=escape(work.type.name_ru)).add_to(layer)
     return len(works)
 
 

@@ -100,3 +100,32 @@ def store_town(town: Town) -> LoadReport:
         _upsert(report, "landmarks", landmarks.get(rec.name), Landmark, values, rec.geom)
     db.session.flush()
     return report
+
+
+def _single(geom: BaseGeometry) -> BaseGeometry:
+    """A one-part multi-geometry as its part (the GeoJSON files' shape)."""
+    parts = getattr(geom, "geoms", None)
+    return parts[0] if parts is not None and len(parts) == 1 else geom
+
+
+def town_from_db() -> Town:
+    """The stored gazetteer as ``geo.town`` records, for the in-memory index of triage."""
+    from geo.town import AddressRec, DistrictRec, LandmarkRec, StreetRec
+
+    districts = {d.id: d for d in db.session.scalars(select(District))}
+    streets = {s.id: s for s in db.session.scalars(select(Street))}
+    town = Town()
+    town.districts = [DistrictRec(d.name, d.code, to_shape(d.geom)) for d in districts.values()]
+    town.streets = [StreetRec(s.name, s.type, s.full_name, tuple(s.aliases or ()), _single(to_shape(s.geom)))
+                    for s in streets.values()]
+    town.addresses = [
+        AddressRec(streets[a.street_id].name, a.housenumber, a.full_name,
+                   districts[a.district_id].name if a.district_id else None, to_shape(a.geom))
+        for a in db.session.scalars(select(Address))
+    ]
+    town.landmarks = [
+        LandmarkRec(m.name, m.kind, tuple(m.aliases or ()), districts[m.district_id].name if m.district_id else None,
+                    to_shape(m.geom))
+        for m in db.session.scalars(select(Landmark))
+    ]
+    return town

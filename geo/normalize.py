@@ -33,3 +33,15 @@ def house_key(number: str) -> str:
     key = _BUILDING.sub("с", key)
     key = re.sub(r"\s*/\s*", "/", key)
     return key.replace(" ", "").replace('"', "")
+
+
+def fold_keep_length(text: str) -> str:
+    """Like :func:`fold` but keeps every character's offset (no space collapsing).
+
+    Parsers work on the folded copy and report spans that must index the
+    original text, so the copy has to be exactly as long as the original.
+    """
+    low = text.lower()
+    if len(low) != len(text):  # a few characters (e.g. "İ") lower-case to two
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.replace("ё", "е")

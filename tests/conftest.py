@@ -88,7 +88,8 @@ def app(database_url: str) -> Iterator[Flask]:
 @pytest.fixture(autouse=True)
 def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
     """Run each database test in a transaction that is rolled back afterwards."""
-    if "app" not in request.fixturenames or "live_server" in request.fixturenames:
+    names = request.fixturenames
+    if "app" not in names or "live_server" in names or "committed" in names:
         yield
         return
     app: Flask = request.getfixturevalue("app")
@@ -123,7 +124,18 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def committed(app: Flask) -> Iterator[None]:
+    """For tests whose data must be committed (other threads or processes read it):
+    no rollback; the tables tests fill are emptied afterwards."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        db.session.execute(text(f"TRUNCATE {CASE_TABLES} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+
+
+@pytest.fixture
+def live_server(app: Flask, committed: None) -> Iterator[str]:
     """The app served on a free local port in a thread; yields its base URL.
 
     Data must be committed to be seen; tables the tests fill are emptied after.
@@ -136,10 +148,6 @@ def live_server(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        with app.app_context():
-            db.session.remove()
-            db.session.execute(text(f"TRUNCATE {CASE_TABLES} RESTART IDENTITY CASCADE"))
-            db.session.commit()
 
 
 CHROMIUM = "/usr/bin/chromium"

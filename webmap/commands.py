@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from geo.town import GazetteerFileError, read_town
@@ -28,6 +28,7 @@ def load_town_dir(directory: Path) -> list[str]:
     except Exception:
         db.session.rollback()
         raise
+    current_app.extensions.pop("webmap.triage", None)  # the triage index is stale now
     return report.lines()
 
 
@@ -44,18 +45,43 @@ def gazetteer_load(directory: Path) -> None:
 
 
 @demo_cli.command("load")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the gazetteer already holds a town.")
+@click.option("--if-empty", is_flag=True, help="Load only what the database does not hold yet.")
 def demo_load(if_empty: bool) -> None:
-    """Load the demo town shipped in data/demo-town."""
+    """Load the demo town, import its messages into cases and complete a few works."""
     from webmap.models import District
+    from webmap.services.demo import demo_has_messages, import_demo_messages, seed_demo_works
 
     if if_empty and db.session.scalar(select(func.count()).select_from(District)):
-        click.echo("the database already holds a town; demo not loaded")
+        click.echo("the gazetteer already holds a town")
+    else:
+        for line in load_town_dir(DEMO_TOWN):
+            click.echo(line)
+    if if_empty and demo_has_messages():
+        click.echo("messages already imported")
         return
-    for line in load_town_dir(DEMO_TOWN):
-        click.echo(line)
+    for name, report in import_demo_messages(DEMO_TOWN).items():
+        click.echo(f"{name}: {report.summary()}")
+    click.echo(f"completed works: {seed_demo_works()}")
+
+
+@click.command("triage")
+@click.option("--input", "input_", type=click.File("rb"), default="-", help="JSON lines {id, text, channel?}; stdin by default.")
+@click.option("--output", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines out; stdout by default.")
+def triage_command(input_, output) -> None:
+    """Place and classify messages: one result line per input line, errors on stderr."""
+    import sys
+
+    from geo.triage import run_jsonl
+    from webmap.services.triage import current_index
+
+    ok, bad = run_jsonl(input_, current_index(), output, sys.stderr)
+    click.echo(f"triaged {ok}, bad lines {bad}", err=True)
 
 
 def register_commands(app: Flask) -> None:
+    from webmap.ingest.commands import import_command
+
     app.cli.add_command(gazetteer_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(import_command)
+    app.cli.add_command(triage_command)

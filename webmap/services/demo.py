@@ -1,0 +1,69 @@
+"""The demo town's cases and works, so a first ``make run`` shows a living map."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from geoalchemy2.shape import to_shape
+from shapely.ops import substring
+from sqlalchemy import func, select
+
+from webmap.extensions import db
+from webmap.ingest.pipeline import ImportReport, Importer
+from webmap.ingest.readers import get_reader
+from webmap.models import Appeal, SourceMessage, Street
+from webmap.services.works import open_work, set_work_status
+
+MESSAGE_FILES = (("vk", "vk_wall.json"), ("telegram", "telegram/result.json"),
+                 ("pos", "pos_export.csv"), ("reception", "receptions.csv"))
+DEMO_WORKS = {
+    "speed_bump": "Установлена искусственная неровность по обращению жителей.",
+    "fence": "Установлено пешеходное ограждение вдоль дороги.",
+    "streetlight": "Заменены светильники, освещение восстановлено.",
+    "manhole": "Люк закрыт новой крышкой.",
+    "road": "Выполнен ямочный ремонт.",
+}
+
+
+def import_demo_messages(directory: Path) -> dict[str, ImportReport]:
+    """Import every demo channel export; returns each file's report."""
+    from webmap.services.triage import triage_message
+
+    reports = {}
+    for kind, name in MESSAGE_FILES:
+        reports[name] = Importer(triage_message).run(get_reader(kind)(directory / "messages" / name))
+    return reports
+
+
+def _fence_line(point) -> object:
+    """A 60 m stretch of the nearest street around ``point``: fences run along streets."""
+    street = db.session.scalar(select(Street).order_by(Street.geom.distance_centroid(
+        func.ST_SetSRID(func.ST_MakePoint(point.x, point.y), 4326))).limit(1))
+    line = to_shape(street.geom)
+    line = line.geoms[0] if hasattr(line, "geoms") else line
+    at = line.project(point)
+    half = 60 / 111_195.0 / 2 / 0.47  # ~30 m either side in degrees of longitude at 61.7°N
+    return substring(line, max(at - half, 0), min(at + half, line.length))
+
+
+def seed_demo_works(per_type: int = 2) -> int:
+    """Complete a few works for placed demo cases of each work type; returns how many."""
+    made = 0
+    for type_code, note in DEMO_WORKS.items():
+        appeals = db.session.scalars(
+            select(Appeal).where(Appeal.category_code == type_code, Appeal.point.is_not(None),
+                                 Appeal.status == "new").order_by(Appeal.id).limit(per_type)
+        ).all()
+        for appeal in appeals:
+            point = to_shape(appeal.point)
+            geom = _fence_line(point) if type_code == "fence" else point
+            work = open_work(type_code, geom, [appeal], None)
+            first = min(m.posted_at for m in appeal.messages)
+            set_work_status(work, "done", None, public_note=note, now=first + timedelta(days=12))
+            made += 1
+    db.session.commit()
+    return made
+
+
+def demo_has_messages() -> bool:
+    return bool(db.session.scalar(select(func.count()).select_from(SourceMessage)))

@@ -18,7 +18,8 @@ from webmap.config import sqlalchemy_url
 from webmap.extensions import db
 
 TABLES = {"districts", "streets", "addresses", "landmarks", "source_messages", "appeals", "works",
-          "work_types", "work_appeals", "work_photos", "users", "status_changes", "categories"}
+          "work_types", "work_appeals", "work_photos", "users", "status_changes", "categories",
+          "login_attempts"}  # login_attempts: webmap/auth (migration 0002)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,9 @@
 """Flask extensions, created once here and bound in create_app()."""
 from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -24,3 +26,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+# auth/security: configured in webmap.auth.init_app and webmap.security.init_app
+login_manager = LoginManager()
+csrf = CSRFProtect()

@@ -1,0 +1,107 @@
+"""Role checks for views: ``role_required`` and friends.
+
+Roles are ``admin``, ``operator``, ``crew`` and ``analyst`` (webmap.models.constants.ROLES);
+an admin passes every role check. An anonymous visitor is sent to the login page
+(with ``next``), a logged-in user without the role gets 403::
+
+    from webmap.auth.roles import role_required
+
+    @bp.get("/queue")
+    @role_required("operator")
+    def queue(): ...
+
+    restrict_blueprint(bp, "crew")   # every view of a blueprint
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required  # noqa: F401  (login_required: any role)
+from werkzeug.exceptions import HTTPException
+
+from webmap.models.constants import ROLES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+
+def N_(msgid: str) -> str:
+    """Mark a msgid for pybabel; it is translated where it is shown."""
+    return msgid
+
+
+ROLE_LABELS = {
+    "admin": N_("администратор"),
+    "operator": N_("оператор"),
+    "crew": N_("бригада"),
+    "analyst": N_("аналитик"),
+}
+
+
+def _checked(roles: tuple[str, ...]) -> tuple[str, ...]:
+    if not roles:
+        raise ValueError("name at least one role")
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {unknown}; roles are {ROLES}")
+    return roles
+
+
+def has_role(*roles: str, user: Any = None) -> bool:
+    """Whether ``user`` (the current user by default) is logged in with one of ``roles``, or is admin."""
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role == "admin" or user.role in roles
+
+
+def refusal(roles: tuple[str, ...]) -> ResponseReturnValue | None:
+    """None when the current user may pass; else the login redirect or a 403 (raised)."""
+    if request.method == "OPTIONS":
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not has_role(*roles):
+        abort(403)
+    return None
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Let only users with one of ``roles`` (or admins) through; see the module's doc."""
+    allowed = _checked(roles)
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            refused = refusal(allowed)
+            if refused is not None:
+                return refused
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def restrict_blueprint(bp: Blueprint, *roles: str) -> None:
+    """Apply ``role_required(*roles)`` to every view of ``bp``."""
+    allowed = _checked(roles)
+    bp.before_request(lambda: refusal(allowed))
+
+
+def role_label(role: str) -> str:
+    """The role's name for people, in the page's language."""
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+def forbidden(error: HTTPException) -> ResponseReturnValue:
+    message = _("У вашей учётной записи нет прав на эту страницу.")
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error="forbidden", message=message), 403
+    return render_template("auth/error.html", title=_("Доступ запрещён"), message=message), 403

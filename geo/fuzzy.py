@@ -59,11 +59,11 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
 
 
 def trigram_similarity(a: str, b: str) -> float:
-    """The similarity pg_trgm computes, for tests and for choosing thresholds."""
+    """The similarity pg_trgm computes on folded keys (``ё`` → ``е``), for tests and thresholds."""
 
     def grams(s: str) -> set[str]:
         out: set[str] = set()
-        for w in re.findall(r"\w+", s.lower()):
+        for w in re.findall(r"\w+", s.lower().replace("ё", "е")):
             w = f"  {w} "
             out |= {w[i:i + 3] for i in range(len(w) - 2)}
         return out

@@ -7,6 +7,7 @@ much: an over-redacted word costs little, a published phone number costs a lot.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterable
 
 from geo import morph
@@ -75,10 +76,13 @@ def name_spans(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[PiiSpan]
     ``skip`` holds spans already known to be places (street and landmark
     mentions), since many street names are surnames in the genitive ("Ленина").
     """
-    skip = sorted(skip)
+    merged = _merge([(s, e, "") for s, e in skip])
+    starts = [s for s, _e, _k in merged]
+    ends = [e for _s, e, _k in merged]
 
     def skipped(start: int, end: int) -> bool:
-        return any(s < end and start < e for s, e in skip)
+        i = bisect_right(starts, end - 1) - 1  # the last skip span starting before ``end``
+        return i >= 0 and ends[i] > start
 
     words = []
     for m in _CAP_WORD.finditer(text):

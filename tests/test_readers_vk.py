@@ -180,7 +180,7 @@ def test_truncated_between_records_and_garbage(tmp_path: Path) -> None:
 def test_empty_file(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "empty.json"
     path.write_bytes(content)
-    with pytest.raises(ReaderError, match="^empty file$"):
+    with pytest.raises(ReaderError, match=r"^empty file$"):
         list(read_vk(path))
 
 

@@ -20,7 +20,14 @@ from typing import Any
 from .generic import read_csv, read_json
 from .pos import read_pos
 from .reception import read_reception
-from .records import KNOWN_CHANNELS, RawMessage, ReaderError, ReadItem, ReadStats, Rejected
+from .records import (
+    KNOWN_CHANNELS,
+    RawMessage,
+    ReaderError,
+    ReadItem,
+    ReadStats,
+    Rejected,
+)
 from .sources import Source
 from .telegram import read_telegram
 from .values import DEFAULT_MAX_TEXT, TOWN_TZ

@@ -6,9 +6,9 @@ gets back a RawMessage, or a Rejected whose reason says what was wrong.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from collections.abc import Callable
 from typing import Any
 
 from .records import RawMessage, Rejected
@@ -59,6 +59,9 @@ class Checker:
             external_id=external_id,
         )
 
+    def not_an_object(self, position: str, record: Any) -> Rejected:
+        return self.reject(position, f"record is a {type(record).__name__}, not an object", record)
+
     def build(
         self,
         *,
@@ -79,7 +82,7 @@ class Checker:
         values are cleaned and blanks become None.
         """
         if not isinstance(record, dict):
-            return self.reject(position, f"record is a {type(record).__name__}, not an object", record)
+            return self.not_an_object(position, record)
         ext = clean_optional(external_id)
         if ext is None:
             return self.reject(position, "missing id", record)

@@ -12,16 +12,18 @@ columns are fine and missing required ones refuse the whole file.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import charset_normalizer
 
-from .records import ReaderError
+from .checks import Checker
+from .records import ReaderError, ReadItem, ReadStats
 from .sources import UTF8_BOM, Peeked
 
 DELIMITERS = (";", ",", "\t", "|")
@@ -32,6 +34,7 @@ CYRILLIC_ENCODINGS = ("cp1251", "koi8_r", "cp866", "mac_cyrillic")
 FIELD_SIZE_LIMIT = 64 << 20
 
 _SEP_LINE = re.compile(r"^\s*sep=(.)\s*$")
+_EXCERPT = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +64,10 @@ class CsvTable:
     header: list[str]
     index: dict[str, int]  # field -> column number
     keys: list[str]  # unique header names used as ``raw`` keys
-    _rows: Iterator[tuple[int, list[str]]]
+    _rows: Iterator[tuple[int, list[str] | BadRow]]
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(line number where the record starts, cells) for each data row."""
+    def rows(self) -> Iterator[tuple[int, list[str] | BadRow]]:
+        """(line number where the record starts, cells or BadRow) per row."""
         return self._rows
 
     def value(self, cells: Sequence[str], field: str) -> str | None:
@@ -73,7 +76,7 @@ class CsvTable:
 
     def raw(self, cells: Sequence[str]) -> dict[str, Any]:
         """The row as {header: value}; cells beyond the header go to ``_extra``."""
-        record: dict[str, Any] = dict(zip(self.keys, cells))
+        record: dict[str, Any] = dict(zip(self.keys, cells, strict=False))
         if len(cells) > len(self.keys):
             record["_extra"] = list(cells[len(self.keys) :])
         return record
@@ -137,19 +140,20 @@ def _guess_delimiter(line: str, columns: Sequence[Column]) -> tuple[str, int]:
         if score > best_score:
             best, best_score = delimiter, score
     if best_score[0] == 0:
-        try:
+        with contextlib.suppress(csv.Error):
             best = csv.Sniffer().sniff(line, delimiters="".join(DELIMITERS)).delimiter
-        except csv.Error:
-            pass
     return best, best_score[0]
 
 
 class _Lines:
-    """Text lines with NULs removed, counting physical lines for positions."""
+    """Text lines with NULs removed, counting physical lines for positions and
+    keeping the start of the current record for error excerpts."""
 
     def __init__(self, text: Iterable[str]) -> None:
         self._text = iter(text)
         self.count = 0
+        self._current: list[str] = []
+        self._kept = 0
 
     def __iter__(self) -> Iterator[str]:
         return self
@@ -157,7 +161,28 @@ class _Lines:
     def __next__(self) -> str:
         line = next(self._text)
         self.count += 1
-        return line.replace("\x00", "") if "\x00" in line else line
+        if "\x00" in line:
+            line = line.replace("\x00", "")
+        if self._kept < _EXCERPT:
+            self._current.append(line[: _EXCERPT - self._kept])
+            self._kept += len(self._current[-1])
+        return line
+
+    def mark(self) -> None:
+        """A new record starts with the next line."""
+        self._current, self._kept = [], 0
+
+    def current(self) -> str:
+        """The first characters of the current record as read."""
+        return "".join(self._current)
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    """A record the csv module could not split (broken quoting)."""
+
+    reason: str
+    text: str  # its first lines as read, truncated
 
 
 def open_table(
@@ -183,9 +208,10 @@ def open_table(
         sep, line = _first_line(text)
         if not line:
             raise ReaderError("empty file")
-        if delimiter or sep:
-            found = len(_match(next(csv.reader([line], delimiter=delimiter or sep)), columns))
-            guess = (found, candidate, delimiter or sep or ",")
+        given = delimiter or sep
+        if given:
+            found = len(_match(next(csv.reader([line], delimiter=given)), columns))
+            guess = (found, candidate, given)
         else:
             guessed, matched = _guess_delimiter(line, columns)
             guess = (matched, candidate, guessed)
@@ -194,12 +220,12 @@ def open_table(
         if guess[0] == len(columns):
             break
     assert chosen is not None
-    _, encoding, delimiter = chosen
+    encoding, delimiter = chosen[1], chosen[2]
 
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
     text_stream = io.TextIOWrapper(peeked.stream, encoding=encoding, newline="")
     lines = _Lines(text_stream)
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         if sep_line:
             while not next(lines).strip():
@@ -214,10 +240,10 @@ def open_table(
     index = _match(header, columns)
     missing = [c.names[0] for c in columns if c.required and c.field not in index]
     if missing:
-        found = ", ".join(repr(h) for h in header[:20])
+        names = ", ".join(repr(h) for h in header[:20])
         raise ReaderError(
             f"missing required column(s): {', '.join(missing)}; "
-            f"found columns: {found} (encoding {encoding}, delimiter {delimiter!r})",
+            f"found columns: {names} (encoding {encoding}, delimiter {delimiter!r})",
             "line 1",
         )
     return CsvTable(
@@ -244,10 +270,15 @@ def _unique_keys(header: Sequence[str]) -> list[str]:
 
 def _iter_rows(
     reader: Iterator[list[str]], lines: _Lines, encoding: str, text_stream: io.TextIOWrapper
-) -> Iterator[tuple[int, list[str]]]:
+) -> Iterator[tuple[int, list[str] | BadRow]]:
+    """Rows with their first line. Broken quoting is a BadRow: the csv module
+    (strict mode) resumes at the next line, so one bad record never swallows
+    the records after it. Undecodable bytes and a field over the size limit
+    stop the file (ReaderError): there is no sound place to resume."""
     try:
         while True:
             start = lines.count + 1
+            lines.mark()
             try:
                 row = next(reader)
             except StopIteration:
@@ -258,14 +289,41 @@ def _iter_rows(
                     f"line {lines.count + 1}",
                 ) from None
             except csv.Error as exc:
-                raise ReaderError(f"unreadable CSV: {exc}", f"line {start}") from None
+                if "field limit" in str(exc):
+                    raise ReaderError(f"a field is over {FIELD_SIZE_LIMIT:,} characters", f"line {start}") from None
+                end = lines.count
+                where = f" (lines {start}-{end})" if end > start else ""
+                if "unexpected end of data" in str(exc):
+                    reason = f"unterminated quoted field: the record runs to the end of the file{where}"
+                else:
+                    reason = f"broken CSV quoting: {exc}{where}"
+                yield start, BadRow(reason, lines.current())
+                continue
             yield start, row
     finally:
-        try:
+        with contextlib.suppress(ValueError):
             text_stream.detach()  # leave the caller's stream open
-        except ValueError:
-            pass
 
 
 def blank(cells: Sequence[str]) -> bool:
     return not any(c.strip() for c in cells)
+
+
+def read_rows(
+    table: CsvTable,
+    checker: Checker,
+    stats: ReadStats,
+    build: Callable[[str, list[str]], ReadItem],
+) -> Iterator[ReadItem]:
+    """The loop all CSV readers share: blank lines are skipped, broken rows
+    rejected, every other row handed to ``build(position, cells)``."""
+    for line, cells in table.rows():
+        if isinstance(cells, BadRow):
+            out: ReadItem = checker.reject(f"line {line}", cells.reason, cells.text)
+        elif blank(cells):
+            stats.skip("blank line")
+            continue
+        else:
+            out = build(f"line {line}", cells)
+        stats.count(out)
+        yield out

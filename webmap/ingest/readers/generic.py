@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from .checks import Checker
-from .csvtable import Column, blank, open_table
+from .csvtable import Column, open_table, read_rows
 from .jsonstream import iter_items
 from .records import ReadItem, ReadStats
 from .sources import UTF8_BOM, Peeked, Source, open_source
@@ -36,7 +36,8 @@ def check_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
     """The mapping, or ValueError naming unknown fields and missing ones."""
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
-        raise ValueError(f"unknown field(s) in mapping: {', '.join(unknown)}; known: {', '.join(FIELDS)}")
+        known = ", ".join(FIELDS)
+        raise ValueError(f"unknown field(s) in mapping: {', '.join(unknown)}; known: {known}")
     missing = [f for f in REQUIRED if not mapping.get(f)]
     if missing:
         raise ValueError(f"mapping lacks required field(s): {', '.join(missing)}")
@@ -84,14 +85,12 @@ def read_csv(
     checker.dirty = lambda: False  # csvtable strips NUL; strict decoding
     with open_source(source) as peeked:
         table = open_table(peeked, columns, encoding=encoding, delimiter=delimiter)
-        for line, cells in table.rows():
-            if blank(cells):
-                stats.skip("blank line")
-                continue
+
+        def build(position: str, cells: list[str]) -> ReadItem:
             values = {f: table.value(cells, f) for f in fields}
-            out = _build(checker, f"line {line}", table.raw(cells), values)
-            stats.count(out)
-            yield out
+            return _build(checker, position, table.raw(cells), values)
+
+        yield from read_rows(table, checker, stats, build)
 
 
 def _lookup(record: Any, path: str) -> Any:
@@ -150,15 +149,24 @@ def read_json(
             produced = _json_lines(checker, fields, peeked, stats)
         else:
             arrays = JSON_ARRAYS if items_path is None else (items_path,)
-            produced = (
-                _build(checker, item.position, item.value, {f: _lookup(item.value, p) for f, p in fields.items()})
-                if isinstance(item.value, dict)
-                else checker.build(position=item.position, record=item.value, external_id=None, text=None, posted_at=None)
-                for item in iter_items(peeked, arrays, what="records")
-            )
+            produced = _json_array(checker, fields, peeked, arrays)
         for out in produced:
             stats.count(out)
             yield out
+
+
+def _json_array(
+    checker: Checker, fields: Mapping[str, str], peeked: Peeked, arrays: Sequence[str]
+) -> Iterator[ReadItem]:
+    for item in iter_items(peeked, arrays, what="records"):
+        if isinstance(item.value, dict):
+            yield _build(checker, item.position, item.value, _values(item.value, fields))
+        else:
+            yield checker.not_an_object(item.position, item.value)
+
+
+def _values(record: dict[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
+    return {field: _lookup(record, path) for field, path in fields.items()}
 
 
 def _json_lines(
@@ -180,6 +188,6 @@ def _json_lines(
             yield checker.reject(position, f"invalid JSON: {exc}", data[:300].decode("utf-8", "replace"))
             continue
         if not isinstance(record, dict):
-            yield checker.build(position=position, record=record, external_id=None, text=None, posted_at=None)
+            yield checker.not_an_object(position, record)
             continue
-        yield _build(checker, position, record, {f: _lookup(record, p) for f, p in fields.items()})
+        yield _build(checker, position, record, _values(record, fields))

@@ -2,9 +2,12 @@
 
 Exports wrap their record array differently (``response.items``, a bare
 list, ``messages``, ``chats.list[].messages``), and the array's neighbours
-(a Telegram chat's name and id) matter for the records. So this walks the
-ijson event stream once, builds each array element on its own, and remembers
-the scalar fields next to the array. Memory stays at one record.
+(a Telegram chat's name and id) matter for the records. The first 64 KB tell
+where the array starts; then ijson's C ``items`` streams it. When they do not
+(the array starts later, or repeats inside a list of chats), the ijson event
+stream is walked once in Python, building each element on its own and
+remembering the scalar fields next to the array. Either way memory holds a
+chunk's worth of records, never the file.
 
 Truncated or broken JSON: the records completed before the break have already
 been yielded when :class:`ReaderError` is raised, with the position of the
@@ -30,7 +33,7 @@ from .sources import UTF8_BOM, Peeked
 
 _SCALARS = frozenset(("null", "boolean", "integer", "double", "number", "string"))
 _MAX_TOP_KEYS = 50
-_MAX_CHUNK = 256 << 20  # a string longer than this is read in slower pieces
+_MAX_CHUNK = 64 << 20  # a string longer than this is read in slower pieces
 
 
 @dataclass(slots=True)

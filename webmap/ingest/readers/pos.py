@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from .checks import Checker
-from .csvtable import Column, blank, open_table
+from .csvtable import Column, open_table, read_rows
 from .records import ReadItem, ReadStats
 from .sources import Source, open_source
 from .values import DEFAULT_MAX_TEXT
@@ -45,7 +45,8 @@ def read_pos(
     delimiter: str | None = None,
 ) -> Iterator[ReadItem]:
     """Yield a RawMessage per row, a Rejected per bad row; blank lines are
-    skipped. ``encoding``/``delimiter`` override detection. Raises ReaderError
+    skipped, rows with broken quoting rejected. ``encoding``/``delimiter``
+    override detection. Raises ReaderError
     for an empty file or missing required columns before yielding anything.
     """
     checker = Checker.create(channel, max_text_length, now)
@@ -53,12 +54,10 @@ def read_pos(
     checker.dirty = lambda: False  # csvtable strips NUL; strict decoding
     with open_source(source) as peeked:
         table = open_table(peeked, COLUMNS, encoding=encoding, delimiter=delimiter)
-        for line, cells in table.rows():
-            if blank(cells):
-                stats.skip("blank line")
-                continue
-            out = checker.build(
-                position=f"line {line}",
+
+        def build(position: str, cells: list[str]) -> ReadItem:
+            return checker.build(
+                position=position,
                 record=table.raw(cells),
                 external_id=table.value(cells, "external_id"),
                 text=table.value(cells, "text"),
@@ -67,5 +66,5 @@ def read_pos(
                 category=table.value(cells, "category"),
                 status=table.value(cells, "status"),
             )
-            stats.count(out)
-            yield out
+
+        yield from read_rows(table, checker, stats, build)

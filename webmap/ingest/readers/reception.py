@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from .checks import Checker
-from .csvtable import Column, blank, open_table
+from .csvtable import Column, open_table, read_rows
 from .records import ReadItem, ReadStats
 from .sources import Source, open_source
 from .values import DEFAULT_MAX_TEXT, clean_text, parse_datetime, stable_id
@@ -63,15 +63,13 @@ def read_reception(
     with open_source(source) as peeked:
         table = open_table(peeked, COLUMNS, encoding=encoding, delimiter=delimiter)
         has_id = "external_id" in table.index
-        for line, cells in table.rows():
-            if blank(cells):
-                stats.skip("blank line")
-                continue
+
+        def build(position: str, cells: list[str]) -> ReadItem:
             date = table.value(cells, "posted_at")
             visitor = table.value(cells, "author")
             question = table.value(cells, "text")
-            out = checker.build(
-                position=f"line {line}",
+            return checker.build(
+                position=position,
                 record=table.raw(cells),
                 external_id=(
                     table.value(cells, "external_id") if has_id else reception_id(date, visitor, question)
@@ -83,5 +81,5 @@ def read_reception(
                 address=table.value(cells, "address"),
                 phone=table.value(cells, "phone"),
             )
-            stats.count(out)
-            yield out
+
+        yield from read_rows(table, checker, stats, build)

@@ -7,6 +7,7 @@ the same bytes back to the parser instead of seeking.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -69,7 +70,7 @@ class Peeked:
             head += chunk
         self.head = head
         self._raw = _Prefixed(head, stream)
-        self.stream: BinaryIO = io.BufferedReader(self._raw, buffer_size=1 << 16)  # type: ignore[assignment]
+        self.stream: BinaryIO = io.BufferedReader(self._raw, buffer_size=1 << 16)
 
     @property
     def dirty(self) -> bool:
@@ -94,24 +95,20 @@ def open_source(source: Source, head_size: int = 1 << 16) -> Iterator[Peeked]:
     BOMs in the head (a file whose head is blank but which has more data later
     is not empty: only a blank head *and* a short file count).
     """
-    if isinstance(source, (str, os.PathLike)):
-        try:
-            handle: BinaryIO = open(source, "rb")
-        except OSError as exc:
-            raise ReaderError(f"cannot open file: {exc.strerror or exc}") from exc
-        owned = True
-    else:
-        if isinstance(source, io.TextIOBase):
+    with contextlib.ExitStack() as stack:
+        if isinstance(source, (str, os.PathLike)):
+            try:
+                handle: BinaryIO = stack.enter_context(open(source, "rb"))
+            except OSError as exc:
+                raise ReaderError(f"cannot open file: {exc.strerror or exc}") from exc
+        elif isinstance(source, io.TextIOBase):
             raise TypeError("pass a binary stream (open(path, 'rb')), not a text stream")
-        handle, owned = source, False
-    try:
+        else:
+            handle = source  # the caller's: left open
         peeked = Peeked(handle, head_size)
         if len(peeked.head) < head_size and not strip_boms(peeked.head).strip():
             raise ReaderError("empty file")
         yield peeked
-    finally:
-        if owned:
-            handle.close()
 
 
 def strip_boms(data: bytes) -> bytes:

@@ -25,7 +25,9 @@ from .sources import Source, open_source
 from .values import DEFAULT_MAX_TEXT
 
 ARRAYS = ("messages", "chats.list.item.messages", "left_chats.list.item.messages")
-_MEDIA_KEYS = ("photo", "file", "media_type", "sticker_emoji", "poll", "location_information", "contact_information")
+_MEDIA_KEYS = (
+    "photo", "file", "media_type", "sticker_emoji", "poll", "location_information", "contact_information",
+)
 
 
 def message_text(text: Any, entities: Any = None) -> str:
@@ -93,7 +95,7 @@ def _message(
     checker: Checker, record: Any, position: str, context: dict[str, Any], username: str | None
 ) -> ReadItem:
     if not isinstance(record, dict):
-        return checker.build(position=position, record=record, external_id=None, text=None, posted_at=None)
+        return checker.not_an_object(position, record)
     chat_id, message_id = context.get("id"), record.get("id")
     prefix = f"{chat_id}_" if chat_id is not None else ""
     external_id = f"{prefix}{message_id}" if message_id is not None else None

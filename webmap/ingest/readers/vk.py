@@ -66,13 +66,24 @@ def read_vk(
         checker.dirty = lambda: peeked.dirty
         for item in iter_items(peeked, ARRAYS, what="VK items"):
             record = item.value
-            if isinstance(record, dict) and "post_id" in record and "post_type" not in record:
+            if _is_comment(record):
                 produced = _comment(checker, names, record, item.position, None, None, None)
             else:
                 produced = _post(checker, names, record, item.position)
             for out in produced:
                 stats.count(out)
                 yield out
+
+
+def _is_comment(record: Any) -> bool:
+    """wall.getComments items carry post_id; newsfeed.get posts carry post_id
+    too, but with source_id or post_type."""
+    return (
+        isinstance(record, dict)
+        and "post_id" in record
+        and "post_type" not in record
+        and "source_id" not in record
+    )
 
 
 def _author(names: Mapping[str, str], author_id: Any) -> str | None:
@@ -93,9 +104,10 @@ def _post(
     checker: Checker, names: Mapping[str, str], record: Any, position: str
 ) -> Iterator[ReadItem]:
     if not isinstance(record, dict):
-        yield checker.build(position=position, record=record, external_id=None, text=None, posted_at=None)
+        yield checker.not_an_object(position, record)
         return
-    owner_id, post_id = record.get("owner_id", record.get("source_id")), record.get("id")
+    owner_id = record.get("owner_id", record.get("source_id"))
+    post_id = record.get("id", record.get("post_id"))
     if owner_id is None or post_id is None:
         missing = " and ".join(k for k, v in (("id", post_id), ("owner_id", owner_id)) if v is None)
         yield checker.reject(position, f"missing {missing}", record)
@@ -132,7 +144,7 @@ def _comment(
     thread_id: Any,
 ) -> Iterator[ReadItem]:
     if not isinstance(record, dict):
-        yield checker.build(position=position, record=record, external_id=None, text=None, posted_at=None)
+        yield checker.not_an_object(position, record)
         return
     owner_id = record.get("owner_id", owner_id)
     post_id = record.get("post_id", post_id)

@@ -30,9 +30,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
 
+    # auth & security: cookies, CSRF, headers/CSP (webmap/security.py); flask-login, roles (webmap/auth)
+    from webmap import auth, security
+
+    security.init_app(app)
+    auth.init_app(app)
+
+    from webmap import templating
+    from webmap.operator import bp as operator_bp
     from webmap.public import bp as public_bp
 
+    templating.register(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(operator_bp)
 
     from webmap.commands import register_commands
 

@@ -83,5 +83,8 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(gazetteer_cli)
     app.cli.add_command(demo_cli)
+    from webmap.auth.cli import users_cli  # auth: webmap users create/set-role/disable/list
+
+    app.cli.add_command(users_cli)
     app.cli.add_command(import_command)
     app.cli.add_command(triage_command)

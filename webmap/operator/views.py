@@ -1,0 +1,243 @@
+"""The queue and the case page: check what triage chose, fix it, group, open a work."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from geoalchemy2.shape import to_shape
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from webmap.auth.roles import role_required
+from webmap.extensions import db
+from webmap.labels import STATUS
+from webmap.models import Appeal, Category, StatusChange, User, WorkType
+from webmap.models.constants import OPEN_STATUSES
+from webmap.operator import bp
+from webmap.operator.forms import (CategoryForm, MergeForm, PlaceForm, QueueFilter, SplitForm, StatusForm,
+                                   WorkForm, parse_ids)
+from webmap.services.cases import merge_cases, place_case, set_category, split_case
+from webmap.services.workflow import WorkflowError, change_status, is_overdue
+from webmap.services.works import open_work
+
+PER_PAGE = 50
+OPERATORS = ("operator", "admin")
+
+
+def _categories() -> list[tuple[str, str]]:
+    return [(c.code, c.name_ru) for c in db.session.scalars(select(Category).order_by(Category.name_ru))]
+
+
+def _appeal_or_404(appeal_id: int) -> Appeal:
+    appeal = db.session.get(Appeal, appeal_id, options=[selectinload(Appeal.messages)])
+    if appeal is None:
+        abort(404)
+    return appeal
+
+
+@bp.get("/")
+@role_required(*OPERATORS)
+def queue() -> str:
+    """Cases to look at: new first, then unplaced, then overdue, oldest first."""
+    form = QueueFilter(request.args)
+    form.category.choices = [("", _("все"))] + _categories()
+    now = datetime.now(timezone.utc)
+    overdue = (Appeal.deadline < now) & Appeal.status.in_(OPEN_STATUSES)
+    query = select(Appeal).options(selectinload(Appeal.messages), selectinload(Appeal.category))
+    status = form.status.data if form.status.data in dict(form.status.choices) else "open"
+    if status == "open":
+        query = query.where(Appeal.status.in_(OPEN_STATUSES))
+    elif status != "all":
+        query = query.where(Appeal.status == status)
+    if form.category.data and form.category.data in dict(form.category.choices):
+        query = query.where(Appeal.category_code == form.category.data)
+    if request.args.get("unplaced") == "1":
+        query = query.where(Appeal.point.is_(None))
+    query = query.order_by(
+        case((Appeal.status == "new", 0), else_=1), case((Appeal.point.is_(None), 0), else_=1),
+        case((overdue, 0), else_=1), Appeal.created_at, Appeal.id)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    counts = dict(db.session.execute(select(Appeal.status, func.count()).group_by(Appeal.status)).all())
+    unplaced = db.session.scalar(select(func.count()).where(Appeal.point.is_(None),
+                                                            Appeal.status.in_(OPEN_STATUSES)))
+    return render_template("operator/queue.html", page=page, form=form, counts=counts, unplaced=unplaced,
+                           is_overdue=is_overdue, now=now)
+
+
+def _case_context(appeal: Appeal) -> dict:
+    point = to_shape(appeal.point) if appeal.point is not None else None
+    trail = db.session.scalars(select(StatusChange).where(StatusChange.appeal_id == appeal.id)
+                               .options(selectinload(StatusChange.user)).order_by(StatusChange.at, StatusChange.id))
+    crews = [(0, _("не назначена"))] + [(u.id, u.full_name or u.username) for u in db.session.scalars(
+        select(User).where(User.role == "crew", User.active.is_(True)).order_by(User.username))]
+    forms = {
+        "status": StatusForm(version=appeal.version),
+        "category": CategoryForm(version=appeal.version, category=appeal.category_code),
+        "place": PlaceForm(version=appeal.version),
+        "merge": MergeForm(version=appeal.version),
+        "split": SplitForm(version=appeal.version),
+        "work": WorkForm(version=appeal.version, type_code=appeal.category_code),
+    }
+    forms["status"].status.choices = [(s, str(label)) for s, label in STATUS.items() if s != appeal.status]
+    forms["category"].category.choices = _categories()
+    forms["work"].type_code.choices = [(t.code, t.name_ru) for t in db.session.scalars(select(WorkType))]
+    forms["work"].crew_id.choices = crews
+    return {"appeal": appeal, "point": point, "trail": list(trail), "forms": forms,
+            "overdue": is_overdue(appeal)}
+
+
+@bp.get("/cases/<int:appeal_id>")
+@role_required(*OPERATORS)
+def case_page(appeal_id: int) -> str:
+    return render_template("operator/case.html", **_case_context(_appeal_or_404(appeal_id)))
+
+
+def _done(appeal: Appeal, message: str) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("operator.case_page", appeal_id=appeal.id))
+
+
+def _refused(appeal: Appeal, form, error: str | None = None) -> tuple[str, int]:
+    """Show the case again with the error; 409 for a stale version, else 400."""
+    db.session.rollback()
+    appeal = _appeal_or_404(appeal.id)
+    errors = [error] if error else [f"{getattr(form, f).label.text}: {', '.join(e)}"
+                                    for f, e in form.errors.items() if hasattr(form, f)]
+    for message in errors:
+        flash(message, "error")
+    stale = error is not None and "другим пользователем" in error
+    return render_template("operator/case.html", **_case_context(appeal)), 409 if stale else 400
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+@bp.post("/cases/<int:appeal_id>/status")
+@role_required(*OPERATORS)
+def change_case_status(appeal_id: int):
+    appeal = _appeal_or_404(appeal_id)
+    form = StatusForm()
+    form.status.choices = [(s, s) for s in STATUS]
+    if not form.validate():
+        return _refused(appeal, form)
+    original = db.session.get(Appeal, form.duplicate_of.data) if form.duplicate_of.data else None
+    if form.status.data == "duplicate" and original is None:
+        return _refused(appeal, form, _("Нет обращения с таким номером."))
+    try:
+        change_status(appeal, form.status.data, _user(), comment=form.comment.data or None,
+                      duplicate_of=original, public_note=form.public_note.data or None,
+                      expected_version=form.version.data)
+    except WorkflowError as exc:
+        return _refused(appeal, form, str(exc))
+    return _done(appeal, _("Статус изменён."))
+
+
+@bp.post("/cases/<int:appeal_id>/category")
+@role_required(*OPERATORS)
+def change_case_category(appeal_id: int):
+    appeal = _appeal_or_404(appeal_id)
+    form = CategoryForm()
+    form.category.choices = _categories()
+    if not form.validate():
+        return _refused(appeal, form)
+    try:
+        set_category(appeal, form.category.data, _user(), expected_version=form.version.data)
+    except WorkflowError as exc:
+        return _refused(appeal, form, str(exc))
+    return _done(appeal, _("Категория изменена."))
+
+
+@bp.post("/cases/<int:appeal_id>/place")
+@role_required(*OPERATORS)
+def place(appeal_id: int):
+    """Place by a click on the map (lon, lat) or by a typed address found in the gazetteer."""
+    from geo.geocoder import GazetteerGeocoder
+    from webmap.services.triage import current_index
+
+    appeal = _appeal_or_404(appeal_id)
+    form = PlaceForm()
+    if not form.validate():
+        return _refused(appeal, form)
+    lon, lat, address = form.lon.data, form.lat.data, (form.address.data or "").strip() or None
+    if address:
+        found = GazetteerGeocoder(current_index()).geocode(address)
+        if found is None:
+            return _refused(appeal, form, _("Адрес «%(address)s» не найден в справочнике.", address=address))
+        lon, lat, address = found.longitude, found.latitude, found.address
+    if lon is None or lat is None:
+        return _refused(appeal, form, _("Щёлкните по карте или введите адрес."))
+    try:
+        place_case(appeal, lon, lat, _user(), address=address, expected_version=form.version.data)
+    except WorkflowError as exc:
+        return _refused(appeal, form, str(exc))
+    return _done(appeal, _("Место обращения уточнено."))
+
+
+def _other_cases(text: str, appeal: Appeal) -> list[Appeal]:
+    ids = [i for i in parse_ids(text) if i != appeal.id]
+    found = list(db.session.scalars(select(Appeal).where(Appeal.id.in_(ids))))
+    if len(found) != len(set(ids)):
+        raise WorkflowError(_("Нет обращений с номерами: %(ids)s.",
+                              ids=", ".join(str(i) for i in sorted(set(ids) - {a.id for a in found}))))
+    return found
+
+
+@bp.post("/cases/<int:appeal_id>/merge")
+@role_required(*OPERATORS)
+def merge(appeal_id: int):
+    appeal = _appeal_or_404(appeal_id)
+    form = MergeForm()
+    if not form.validate():
+        return _refused(appeal, form)
+    try:
+        others = _other_cases(form.others.data, appeal)
+        if not others:
+            raise WorkflowError(_("Укажите другие обращения."))
+        merge_cases(appeal, others, _user())
+    except ValueError as exc:  # WorkflowError is a ValueError; so is a malformed list of numbers
+        return _refused(appeal, form, str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."))
+    return _done(appeal, _("Обращения объединены."))
+
+
+@bp.post("/cases/<int:appeal_id>/split")
+@role_required(*OPERATORS)
+def split(appeal_id: int):
+    appeal = _appeal_or_404(appeal_id)
+    form = SplitForm()
+    if not form.validate():
+        return _refused(appeal, form)
+    try:
+        new = split_case(appeal, list(form.messages.data or []), _user())
+    except WorkflowError as exc:
+        return _refused(appeal, form, str(exc))
+    db.session.commit()
+    flash(_("Создано обращение №%(id)s.", id=new.id), "success")
+    return redirect(url_for("operator.case_page", appeal_id=new.id))
+
+
+@bp.post("/cases/<int:appeal_id>/work")
+@role_required(*OPERATORS)
+def new_work(appeal_id: int):
+    """Open a work at the case's place, answering this case and any others named."""
+    appeal = _appeal_or_404(appeal_id)
+    form = WorkForm()
+    form.type_code.choices = [(t.code, t.name_ru) for t in db.session.scalars(select(WorkType))]
+    form.crew_id.choices = [(0, "")] + [(u.id, u.username) for u in db.session.scalars(
+        select(User).where(User.role == "crew", User.active.is_(True)))]
+    if not form.validate():
+        return _refused(appeal, form)
+    if appeal.point is None:
+        return _refused(appeal, form, _("Сначала укажите место обращения."))
+    try:
+        others = _other_cases(form.also.data, appeal) if form.also.data else []
+        crew = db.session.get(User, form.crew_id.data) if form.crew_id.data else None
+        work = open_work(form.type_code.data, to_shape(appeal.point), [appeal, *others], _user(), crew=crew,
+                         public_note=form.public_note.data or None)
+    except ValueError as exc:
+        return _refused(appeal, form, str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."))
+    return _done(appeal, _("Открыта работа №%(id)s.", id=work.id))

@@ -19,9 +19,13 @@ demo_cli = click.Group("demo", help="The demo town.")
 
 def load_town_dir(directory: Path) -> list[str]:
     """Read and store a town directory in one transaction; returns the report lines."""
+    return store_town_records(read_town(directory))
+
+
+def store_town_records(town) -> list[str]:
+    """Store a read town in one transaction; returns the report lines."""
     from webmap.services.gazetteer import store_town
 
-    town = read_town(directory)
     try:
         report = store_town(town)
         db.session.commit()
@@ -42,6 +46,22 @@ def gazetteer_load(directory: Path) -> None:
         raise click.ClickException(f"nothing loaded: {exc}") from exc
     for line in lines:
         click.echo(line)
+
+
+@gazetteer_cli.command("load-osm")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def gazetteer_load_osm(file: Path) -> None:
+    """Load streets, addresses, landmarks and districts from an OpenStreetMap extract (.osm, .osm.pbf)."""
+    from geo.osm import read_osm
+
+    try:
+        town, report = read_osm(file)
+    except RuntimeError as exc:  # osmium's error for unreadable files
+        raise click.ClickException(f"nothing loaded: {file.name}: {exc}") from exc
+    for line in store_town_records(town):
+        click.echo(line)
+    for reason, count in sorted(report.skipped.items()):
+        click.echo(f"skipped {count}: {reason}")
 
 
 @demo_cli.command("load")

@@ -46,8 +46,8 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or _default_test_url()
 def recreate_database(url: str) -> None:
     """Drop and create the database of ``url`` with the postgis and pg_trgm extensions."""
     server, name = url.rsplit("/", 1)
-    if not name.endswith("test") and "_test" not in name:
-        raise RuntimeError(f"refusing to drop {name!r}: a test database's name contains 'test'")
+    if "test" not in name and "bench" not in name:
+        raise RuntimeError(f"refusing to drop {name!r}: a test or bench database's name says so")
     conn = psycopg2.connect(server + "/postgres")
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -190,3 +190,79 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     page.base_url = live_server
     yield page
     context.close()
+
+
+# --- auth: users and logging in (webmap/auth), in the manner of flaskr's ``auth`` ----------------
+
+TEST_PASSWORD = "test-password-123"
+
+
+class AuthActions:
+    """Make users and log the test ``client`` in and out through the real login form.
+
+    ``auth.login(role="operator")`` creates (or reuses) the user ``test-operator``
+    and logs in; it works with CSRF on or off. Users live in the test's
+    rolled-back transaction like any other data.
+    """
+
+    def __init__(self, app: Flask, client: FlaskClient) -> None:
+        self._app = app
+        self._client = client
+
+    def _context(self) -> Any:
+        from contextlib import nullcontext
+
+        from flask import has_app_context
+
+        return nullcontext() if has_app_context() else self._app.app_context()
+
+    def user(self, role: str = "operator", username: str | None = None, *, password: str = TEST_PASSWORD,
+             active: bool = True, full_name: str | None = None) -> Any:
+        """The user ``username`` (default ``test-<role>``), created or updated and committed."""
+        from webmap.auth.accounts import find_user
+        from webmap.models import User
+
+        username = username or f"test-{role}"
+        with self._context():
+            user = find_user(username) or User(username=username)
+            user.role, user.active, user.full_name = role, active, full_name
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)  # loaded, so it stays readable once the session closes
+            return user
+
+    def csrf_token(self) -> str:
+        """A CSRF token of the client's session, read from a page's ``<meta name="csrf-token">``."""
+        import re
+
+        for path in ("/auth/login", "/auth/account"):
+            response = self._client.get(path)
+            if response.status_code == 200:
+                found = re.search(r'<meta name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
+                assert found, f"no csrf-token meta tag on {path}"
+                return found.group(1)
+        raise AssertionError("neither /auth/login nor /auth/account answered 200")
+
+    def post_login(self, username: str, password: str = TEST_PASSWORD, **fields: Any) -> Any:
+        """POST the login form as a browser would (with the session's CSRF token); the raw response."""
+        data = {"username": username, "password": password, "csrf_token": self.csrf_token(), **fields}
+        return self._client.post("/auth/login", data=data)
+
+    def login(self, role: str = "operator", username: str | None = None, *, password: str = TEST_PASSWORD,
+              remember: bool = False) -> Any:
+        """Create the user if needed and log the client in as them; returns the user."""
+        self.logout()
+        user = self.user(role, username, password=password)
+        fields = {"remember": "y"} if remember else {}
+        response = self.post_login(user.username, password, **fields)
+        assert response.status_code == 302, f"login as {user.username} failed: {response.status_code}"
+        return user
+
+    def logout(self) -> None:
+        self._client.post("/auth/logout", data={"csrf_token": self.csrf_token()})
+
+
+@pytest.fixture
+def auth(app: Flask, client: FlaskClient) -> AuthActions:
+    return AuthActions(app, client)

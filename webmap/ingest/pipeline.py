@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -160,11 +161,11 @@ class Importer:
         return [(inserted[(m.channel, m.external_id)], m, r) for m, r in zip(fresh, results)
                 if (m.channel, m.external_id) in inserted]
 
-    def _open_cases(self, stored: list[tuple[int, RawMessage, Any]]) -> list[_Case]:
-        """Open placed cases near this batch's points, of its categories, in its time window."""
+    def _open_cases(self, stored: list[tuple[int, RawMessage, Any]]) -> dict[str, list[_Case]]:
+        """Open placed cases near this batch's points, by category, in its time window."""
         placed = [(m, r) for _, m, r in stored if r.lon is not None]
         if not placed:
-            return []
+            return {}
         pad = self.distance_m / METRES_PER_DEGREE
         lons = [r.lon for _, r in placed]
         lats = [r.lat for _, r in placed]
@@ -173,25 +174,25 @@ class Importer:
                                         max(lats) + pad, 4326)
         earliest = min(m.posted_at for m, _ in placed) - self.window
         latest = max(m.posted_at for m, _ in placed) + self.window
-        times = (select(SourceMessage.appeal_id, func.min(SourceMessage.posted_at).label("first_at"),
-                        func.max(SourceMessage.posted_at).label("last_at"))
-                 .group_by(SourceMessage.appeal_id).subquery())
+        first_at, last_at = func.min(SourceMessage.posted_at), func.max(SourceMessage.posted_at)
         rows = db.session.execute(
             select(Appeal.id, Appeal.category_code, func.ST_X(Appeal.point), func.ST_Y(Appeal.point),
-                   times.c.first_at, times.c.last_at)
-            .join(times, times.c.appeal_id == Appeal.id)
+                   first_at, last_at)
+            .join(SourceMessage, SourceMessage.appeal_id == Appeal.id)
             .where(Appeal.status.in_(OPEN_STATUSES), Appeal.point.is_not(None),
                    Appeal.category_code.in_({r.category for _, r in placed}),
-                   func.ST_Intersects(Appeal.point, envelope),
-                   times.c.last_at >= earliest, times.c.first_at <= latest)
+                   func.ST_Intersects(Appeal.point, envelope))
+            .group_by(Appeal.id)
+            .having(last_at >= earliest, first_at <= latest)
         )
-        return [_Case(id_, cat, x, y, first, last) for id_, cat, x, y, first, last in rows]
+        cases: dict[str, list[_Case]] = defaultdict(list)
+        for id_, cat, x, y, first, last in rows:
+            cases[cat].append(_Case(id_, cat, x, y, first, last))
+        return cases
 
-    def _nearest(self, cases: list[_Case], msg: RawMessage, result: Any) -> _Case | None:
+    def _nearest(self, cases: dict[str, list[_Case]], msg: RawMessage, result: Any) -> _Case | None:
         best, best_d = None, self.distance_m
-        for case in cases:
-            if case.category != result.category:
-                continue
+        for case in cases.get(result.category, ()):
             if msg.posted_at > case.last_at + self.window or msg.posted_at < case.first_at - self.window:
                 continue
             d = _metres(case.lon, case.lat, result.lon, result.lat)
@@ -207,7 +208,7 @@ class Importer:
             if case is None:
                 case = self._new_case(msg, result)
                 if result.lon is not None:
-                    cases.append(case)
+                    cases.setdefault(case.category, []).append(case)
                 self.report.new += 1
                 self.report.unplaced += result.lon is None
             else:

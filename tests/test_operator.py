@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories
 from webmap.extensions import db
@@ -151,3 +151,28 @@ def test_anonymous_and_crew_are_kept_out(app_ctx: None, client: FlaskClient, no_
     db.session.commit()
     client.post("/auth/login", data={"username": "crewman", "password": PASSWORD})
     assert client.get("/operator/").status_code == 403
+
+
+def test_reception_form_opens_a_case(operator: User, client: FlaskClient) -> None:
+    response = client.post("/operator/new", data={
+        "channel": "reception", "posted_at": "2026-11-20T10:30", "author": "Пётр Сидоров",
+        "phone": "+7 912 000-00-00", "address": "Мира 5", "text": "Во дворе не горит фонарь",
+        "received_by": "Глава города"})
+    assert response.status_code == 302
+    case = db.session.get(Appeal, int(response.headers["Location"].rsplit("/", 1)[1]))
+    message = case.messages[0]
+    assert (message.channel, message.author, message.raw["received_by"]) == ("reception", "Пётр Сидоров", "Глава города")
+    assert case.category_code == "streetlight" and case.address == "улица Мира, 5"
+    assert message.raw["phone"] == "+7 912 000-00-00" and message.raw["entered_by"] == "olga"
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("text", ""), ("text", "x" * 20_001), ("posted_at", "вчера"), ("posted_at", "2999-01-01T10:00"),
+    ("channel", "vk"), ("author", "<script>alert(1)</script>" * 20),
+])
+def test_reception_form_refuses_bad_input(operator: User, client: FlaskClient, field: str, value: str) -> None:
+    data = {"channel": "phone", "posted_at": "2026-11-20T10:30", "text": "Яма на Мира 5", field: value}
+    response = client.post("/operator/new", data=data)
+    assert response.status_code == 400
+    assert "<script>alert(1)" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Appeal)) == 0

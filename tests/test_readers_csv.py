@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,23 @@ def test_binary_stream_source(tmp_path: Path) -> None:
     stream = io.BytesIO(csv_text(ROWS).encode("cp1251"))
     messages, _ = read(stream)
     assert len(messages) == 2 and not stream.closed
+
+
+def test_csv_streams_in_flat_memory(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    n = 20_000
+    with path.open("w", encoding="cp1251", newline="") as out:
+        out.write(";".join(HEADER) + "\r\n")
+        for i in range(n):
+            out.write(f"ПОС-{i};03.10.2022 00:22;Дороги;Яма у дома {i} по ул. Мира;Зарегистрировано;Заявитель {i}\r\n")
+    tracemalloc.start()
+    try:
+        count = sum(1 for item in read_pos(path, now=NOW) if isinstance(item, RawMessage))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == n
+    assert peak < 10 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"  # a few records' worth, not the file
 
 
 # --- receptions -----------------------------------------------------------

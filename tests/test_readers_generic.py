@@ -11,6 +11,7 @@ import pytest
 
 from webmap.ingest.readers import (
     READERS,
+    MappingError,
     RawMessage,
     ReaderError,
     ReadStats,
@@ -58,7 +59,7 @@ def test_generic_csv_missing_mapped_column_and_bad_mapping(tmp_path: Path) -> No
     path.write_text("when,what\n2022-11-01,Яма\n", encoding="utf-8")
     with pytest.raises(ReaderError, match=r"missing required column.*Кто"):
         list(read_csv(path, channel="phone", mapping={"posted_at": "when", "text": "what", "author": "Кто"}))
-    with pytest.raises(ValueError, match="unknown field"):
+    with pytest.raises(MappingError, match="unknown field"):
         list(read_csv(path, channel="phone", mapping={"posted_at": "when", "text": "what", "colour": "x"}))
     with pytest.raises(ValueError, match=r"lacks required field.*posted_at"):
         list(read_csv(path, channel="phone", mapping={"text": "what"}))
@@ -140,6 +141,8 @@ def test_generic_json_truncated_and_empty(tmp_path: Path) -> None:
         ("2022-10-01T12:15:00Z", datetime(2022, 10, 1, 12, 15, tzinfo=UTC)),
         ("2022-10-01T15:15:00+03:00", datetime(2022, 10, 1, 12, 15, tzinfo=UTC)),
         ("01.10.2022", datetime(2022, 9, 30, 19, 0, tzinfo=UTC)),
+        ("1.10.22 7:05", datetime(2022, 10, 1, 2, 5, tzinfo=UTC)),
+        ("2022-10-01 17:15", datetime(2022, 10, 1, 12, 15, tzinfo=UTC)),
         ("2022-10-01", datetime(2022, 9, 30, 19, 0, tzinfo=UTC)),
     ],
 )

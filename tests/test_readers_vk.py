@@ -70,6 +70,12 @@ def test_comments_as_items_dict_and_getcomments_response(tmp_path: Path) -> None
     assert [(m.external_id, m.url) for m in messages] == [("-21835_1_11", "https://vk.com/wall-21835_1?reply=11")]
 
 
+def test_newsfeed_get_items_are_posts(tmp_path: Path) -> None:
+    item = {"source_id": -5, "post_id": 77, "post_type": "post", "type": "post", "date": T0, "text": "Яма"}
+    messages, _ = read(write(tmp_path, wall(item)))
+    assert [(m.external_id, m.url, m.parent_id) for m in messages] == [("-5_77", "https://vk.com/wall-5_77", None)]
+
+
 def test_deleted_and_empty_comments_rejected(tmp_path: Path) -> None:
     comments = [{"id": 11, "deleted": True, "date": T0, "text": ""}, {"id": 12, "from_id": 1, "date": T0, "text": " "}]
     messages, rejected = read(write(tmp_path, wall(post(1, comments=comments))))

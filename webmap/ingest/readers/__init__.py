@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .generic import read_csv, read_json
+from .generic import MappingError, read_csv, read_json
 from .pos import read_pos
 from .reception import read_reception
 from .records import (
@@ -64,6 +64,7 @@ __all__ = [
     "KNOWN_CHANNELS",
     "READERS",
     "TOWN_TZ",
+    "MappingError",
     "RawMessage",
     "ReadItem",
     "ReadStats",

@@ -18,7 +18,7 @@ from typing import Any
 from .checks import Checker
 from .csvtable import Column, open_table, read_rows
 from .jsonstream import iter_items
-from .records import ReadItem, ReadStats
+from .records import ReaderError, ReadItem, ReadStats
 from .sources import UTF8_BOM, Peeked, Source, open_source
 from .values import DEFAULT_MAX_TEXT, clean_text, parse_datetime, stable_id
 
@@ -32,15 +32,20 @@ JSON_ARRAYS = ("", "items", "response.items", "data", "records", "results", "mes
 _OPTIONAL = tuple(f for f in FIELDS if f not in ("external_id", "text", "posted_at"))
 
 
+class MappingError(ReaderError, ValueError):
+    """The caller's column mapping is wrong (a ReaderError, so an import
+    command reports it like a bad file; a ValueError, as a bad argument)."""
+
+
 def check_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
-    """The mapping, or ValueError naming unknown fields and missing ones."""
+    """The mapping, or MappingError naming unknown fields and missing ones."""
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
         known = ", ".join(FIELDS)
-        raise ValueError(f"unknown field(s) in mapping: {', '.join(unknown)}; known: {known}")
+        raise MappingError(f"unknown field(s) in mapping: {', '.join(unknown)}; known: {known}")
     missing = [f for f in REQUIRED if not mapping.get(f)]
     if missing:
-        raise ValueError(f"mapping lacks required field(s): {', '.join(missing)}")
+        raise MappingError(f"mapping lacks required field(s): {', '.join(missing)}")
     return {k: v for k, v in mapping.items() if v}
 
 

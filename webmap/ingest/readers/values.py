@@ -28,8 +28,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_str(value: str) -> str:
-    """Remove NUL (PostgreSQL text cannot hold it) and lone surrogates
-    (not encodable as UTF-8); everything else is kept as is."""
+    """Remove NUL (PostgreSQL text cannot hold it) and replace lone
+    surrogates (not encodable as UTF-8) by U+FFFD; nothing else changes."""
     if _BAD_CHARS.search(value) is None:
         return value
     return _BAD_CHARS.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
@@ -106,16 +106,8 @@ def stable_id(*parts: str | None) -> str:
     return "h" + hashlib.sha256(joined.encode("utf-8")).hexdigest()[:24]
 
 
-_DATE_FORMATS = (
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%d.%m.%y %H:%M",
-    "%d.%m.%y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-)
+#: dd.mm.yyyy[ HH:MM[:SS]], the Russian office format (yy means 20yy).
+_RU_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -148,15 +140,12 @@ def parse_datetime(value: Any) -> datetime:
     if text.isdigit() and len(text) == 13:  # milliseconds
         return _from_unix(int(text) / 1000)
     try:
+        if match := _RU_DATE.fullmatch(text):
+            day, month, year, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+            return to_utc(datetime(year + 2000 if year < 100 else year, month, day, hour, minute, second))
         return to_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return to_utc(datetime.strptime(text, fmt))
-        except ValueError:
-            continue
-    raise ValueError(f"unparseable date {value!r}")
+        raise ValueError(f"unparseable date {value!r}") from None
 
 
 def _from_unix(seconds: float) -> datetime:

@@ -160,3 +160,17 @@ def test_wrongly_encoded_pos_export_is_read(app_ctx: None, runner: FlaskCliRunne
     result = runner.invoke(args=["import", "pos", str(path)])
     assert result.exit_code == 0 and "new " in result.output
     assert _count(SourceMessage) == 60
+
+
+def test_no_remote_geocoder_by_default(app_ctx: None) -> None:
+    from webmap.services.triage import current_index, remote_house_locator
+
+    assert remote_house_locator() is None and current_index().house_locator is None
+
+
+def test_remote_geocoder_is_built_from_config(app, app_ctx: None, monkeypatch) -> None:
+    from webmap.services.triage import remote_house_locator
+
+    monkeypatch.setitem(app.config, "WEBMAP_NOMINATIM_USER_AGENT", "webmap-test")
+    locator = remote_house_locator()
+    assert callable(locator)

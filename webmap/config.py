@@ -34,6 +34,11 @@ def from_env() -> dict[str, object]:
         # Optional raster tiles (the town's own tile server); the map works without.
         "WEBMAP_TILE_URL": os.environ.get("WEBMAP_TILE_URL", ""),
         "WEBMAP_TILE_ATTRIBUTION": os.environ.get("WEBMAP_TILE_ATTRIBUTION", ""),
+        # Optional remote geocoder for houses the gazetteer lacks: off unless a user agent is set.
+        # Only "street, house, town" strings are sent, never message text; 1 request/s, cached.
+        "WEBMAP_NOMINATIM_USER_AGENT": os.environ.get("WEBMAP_NOMINATIM_USER_AGENT", ""),
+        "WEBMAP_NOMINATIM_DOMAIN": os.environ.get("WEBMAP_NOMINATIM_DOMAIN", ""),
+        "WEBMAP_GEOCODER_TOWN": os.environ.get("WEBMAP_GEOCODER_TOWN", "Покачи, Ханты-Мансийский автономный округ"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("WEBMAP_LOCALE", "ru"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("WEBMAP_TIMEZONE", "Asia/Yekaterinburg"),
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "webmap" / "translations"),
@@ -41,4 +46,16 @@ def from_env() -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("WEBMAP_SECURE_COOKIES", False),
+        # maps (webmap/maps, webmap/api, webmap/crew): see README "Maps and the map API"
+        "WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS": _int("WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS", 180),
+        "WEBMAP_MAP_MAX_FEATURES": _int("WEBMAP_MAP_MAX_FEATURES", 400),
+        "WEBMAP_MAP_CLUSTER_CELL_PX": _int("WEBMAP_MAP_CLUSTER_CELL_PX", 64),
+        "WEBMAP_UPLOAD_DIR": os.environ.get("WEBMAP_UPLOAD_DIR", str(PROJECT_ROOT / "instance" / "uploads")),
+        "WEBMAP_UPLOAD_MAX_BYTES": _int("WEBMAP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
     }
+
+
+def _int(name: str, default: int) -> int:  # maps
+    value = os.environ.get(name)
+    return default if value is None or not value.strip() else int(value)

@@ -47,10 +47,22 @@ def current_index() -> GazetteerIndex:
     stamp = _stamp()
     if cache.get("stamp") != stamp:
         fuzzy = lru_cache(maxsize=4096)(trigram_streets)
-        cache["index"] = GazetteerIndex(town_from_db(), fuzzy_streets=fuzzy)
+        cache["index"] = GazetteerIndex(town_from_db(), fuzzy_streets=fuzzy, house_locator=remote_house_locator())
         cache["stamp"] = stamp
     cache["checked"] = now
     return cache["index"]
+
+
+def remote_house_locator() -> Any:
+    """The configured remote geocoder's house locator, or None (the default: nothing leaves the machine)."""
+    cfg = current_app.config
+    if not cfg.get("WEBMAP_NOMINATIM_USER_AGENT"):
+        return None
+    from geo.geocoder import nominatim
+
+    remote = nominatim(cfg["WEBMAP_NOMINATIM_USER_AGENT"], cfg["WEBMAP_GEOCODER_TOWN"],
+                       domain=cfg.get("WEBMAP_NOMINATIM_DOMAIN") or None)
+    return remote.house_locator()
 
 
 def forget_index() -> None:

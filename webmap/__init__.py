@@ -37,12 +37,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
 
     from webmap import templating
+    from webmap.admin import bp as admin_bp
     from webmap.operator import bp as operator_bp
     from webmap.public import bp as public_bp
 
     templating.register(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(operator_bp)
+    app.register_blueprint(admin_bp)
 
     from webmap.commands import register_commands
 

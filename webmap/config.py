@@ -1,6 +1,7 @@
 """Configuration from environment variables, with safe development defaults."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def _json(name: str) -> object:
+    value = os.environ.get(name)
+    return json.loads(value) if value else None
+
+
 def from_env() -> dict[str, object]:
     """Settings read from ``WEBMAP_*`` variables and ``DATABASE_URL``."""
     return {
@@ -34,6 +40,11 @@ def from_env() -> dict[str, object]:
         # Optional raster tiles (the town's own tile server); the map works without.
         "WEBMAP_TILE_URL": os.environ.get("WEBMAP_TILE_URL", ""),
         "WEBMAP_TILE_ATTRIBUTION": os.environ.get("WEBMAP_TILE_ATTRIBUTION", ""),
+        # Answer deadlines per channel, JSON: {"vk": [1, "working_days"], "pos": [30, "days"]}
+        "WEBMAP_DEADLINES": _json("WEBMAP_DEADLINES"),
+        # Messages about one problem join one case within this distance and time window.
+        "WEBMAP_GROUP_DISTANCE_M": float(os.environ.get("WEBMAP_GROUP_DISTANCE_M", "150")),
+        "WEBMAP_GROUP_DAYS": float(os.environ.get("WEBMAP_GROUP_DAYS", "30")),
         # Optional remote geocoder for houses the gazetteer lacks: off unless a user agent is set.
         # Only "street, house, town" strings are sent, never message text; 1 request/s, cached.
         "WEBMAP_NOMINATIM_USER_AGENT": os.environ.get("WEBMAP_NOMINATIM_USER_AGENT", ""),

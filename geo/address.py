@@ -22,7 +22,7 @@ from typing import Callable, Sequence, Union
 
 from geo import morph
 from geo.housenumber import HouseMatch, counts_something, match_house
-from geo.names import DISTRICT, LANDMARK, STREET, NameHit, NameMatcher
+from geo.names import LANDMARK, STREET, NameHit, NameMatcher
 from geo.tokens import Token, prepare, tokenize
 
 # word -> (street indexes of the one name it resembles, similarity), or None
@@ -46,11 +46,12 @@ STREET_PREPS = frozenset({
     "к", "ко", "с", "со", "между", "районе", "через", "угол", "углу", "пересечении", "перекрестке", "конце",
     "начале", "середине", "и",
 }) | CROSSING_WORDS
+# Before a one-word alias ("у стадиона"); not "из", "от", "с": "ответ из администрации" is no place.
 PLACE_PREPS = frozenset({
     "у", "возле", "около", "рядом", "напротив", "за", "перед", "в", "во", "на", "вдоль", "близ", "вблизи",
-    "от", "до", "к", "ко", "районе", "территории", "между", "позади", "сзади", "с", "со", "из", "под",
-    "мимо", "около", "нашем", "нашей",
+    "до", "к", "ко", "районе", "территории", "между", "позади", "сзади", "под", "мимо",
 })
+_MOTION_PREPS = frozenset({"в", "во", "на"})  # with the accusative they say where to, not where
 
 
 def _street_type_markers() -> dict[str, frozenset[str]]:
@@ -105,6 +106,7 @@ class _Scan:
     folded: str
     hits: list[NameHit] = field(default_factory=list)
     hit_tokens: set[int] = field(default_factory=set)
+    street_ends: set[int] = field(default_factory=set)  # last tokens of street names
 
 
 class AddressParser:
@@ -128,6 +130,7 @@ class AddressParser:
         if self.fuzzy is not None:
             scan.hits += self._fuzzy_hits(scan)
             scan.hits.sort(key=lambda h: h.start)
+        scan.street_ends = {h.end - 1 for h in scan.hits if h.kind == STREET}
         mentions: list[Mention] = []
         for hit in scan.hits:
             if hit.kind == STREET:
@@ -178,8 +181,8 @@ class AddressParser:
             context = "type"
         elif house is not None:
             context = "house"
-        elif prev is not None and prev.text in STREET_PREPS:
-            context = "prep"
+        elif prev is not None and (prev.text in STREET_PREPS or k in scan.street_ends):
+            context = "prep"  # "на Молодёжной", "перекрёсток Нефтяников Молодёжной"
         elif tokens[i].cap and (prev is None or prev.kind == "punct"):
             context = "start"
         else:
@@ -303,8 +306,12 @@ class AddressParser:
             if k >= 0 and tokens[k].kind == "word" and tokens[k].text not in PLACE_PREPS \
                     and morph.adjective_forms(tokens[k].text) and k - 1 >= 0:
                 k -= 1  # "у старого стадиона"
+            if k >= 1 and tokens[k].text in ("с", "со") and tokens[k - 1].text == "рядом":
+                k -= 1
             if k < 0 or tokens[k].text not in PLACE_PREPS:
                 return False
+            if tokens[k].text in _MOTION_PREPS and not morph.cases(tokens[i].text) & {"loct", "loc2"}:
+                return False  # "писали в администрацию", "пошли на стадион"
         if hit.adjective and hit.end < len(tokens) and tokens[hit.end].kind == "word":
             if morph.agrees(tokens[i].text, tokens[hit.end].text):
                 return False  # "южный ветер"
@@ -325,8 +332,7 @@ class AddressParser:
             if a.streets == b.streets or id(a) in used:
                 continue
             ia, ib = starts.get(a.span[0], -1), starts.get(b.span[0], -1)
-            between = tokens[starts.get(a.span[0], 0):ib]
-            slash = any(t.text == "/" for t in between) and ib - ia <= 4
+            slash = 0 <= ia < ib <= ia + 4 and any(t.text == "/" for t in tokens[ia:ib])
             near_keyword = any(ia - 4 <= kw <= ia or ia < kw < ib for kw in keyword_at) and ib - ia <= 8
             if slash or near_keyword:
                 pairs.append((a, b))

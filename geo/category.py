@@ -96,6 +96,31 @@ _WORD = re.compile(r"[а-яa-z]+(?:-[а-я]+)*|[.,!?;:()]|\d+")
 _TYPO_FORMS: list[str] = sorted({w for w in _LEMMAS if len(w) >= 5} | {s for s, _c, _w in _STEMS if len(s) >= 5})
 
 
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+# Symmetric-delete index (as in SymSpell): two words one edit apart share a
+# one-deletion variant, so candidates come from dict lookups, not a scan.
+_DELETES: dict[str, set[str]] = {}
+for _form in _TYPO_FORMS:
+    for _d in _deletes(_form):
+        _DELETES.setdefault(_d, set()).add(_form)
+_TYPO_LENGTHS = sorted({len(f) for f in _TYPO_FORMS})
+
+
+def _typo_candidates(word: str) -> list[str]:
+    """Keywords (or stems) one edit from the word or from its beginning, closest first."""
+    found: dict[str, int] = {}
+    for length in [len(word)] + [n for n in _TYPO_LENGTHS if n < len(word)]:
+        head = word[:length]
+        for d in _deletes(head):
+            for form in _DELETES.get(d, ()):
+                if form not in found and edit_distance(head, form, 1) <= 1:
+                    found[form] = len(word) - len(form)
+    return sorted(found, key=lambda f: (found[f], f))
+
+
 @lru_cache(maxsize=50_000)
 def word_votes(word: str) -> tuple[tuple[str, float], ...]:
     """(category, weight) votes of one folded word."""
@@ -110,16 +135,14 @@ def word_votes(word: str) -> tuple[tuple[str, float], ...]:
                 votes[cat] = max(votes.get(cat, 0.0), w)
     if not votes and len(word) >= 5 and not morph.is_known(word):
         # A typo: one edit from a keyword ("фанари" ~ "фонар", "сугорбы" ~ "сугроб").
-        for form in _TYPO_FORMS:
-            if abs(len(form) - len(word)) <= 3 and (
-                    edit_distance(word[: len(form)], form, 1) <= 1 or edit_distance(word, form, 1) <= 1):
-                for cat, w in _LEMMAS.get(form, {}).items():
+        for form in _typo_candidates(word):
+            for cat, w in _LEMMAS.get(form, {}).items():
+                votes[cat] = max(votes.get(cat, 0.0), w * 0.8)
+            for stem, cat, w in _STEMS:
+                if stem == form:
                     votes[cat] = max(votes.get(cat, 0.0), w * 0.8)
-                for stem, cat, w in _STEMS:
-                    if stem == form:
-                        votes[cat] = max(votes.get(cat, 0.0), w * 0.8)
-                if votes:
-                    break
+            if votes:
+                break
     return tuple(votes.items())
 
 

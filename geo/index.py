@@ -10,12 +10,11 @@ alias two landmarks share, places far apart) and says why in
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Callable, Sequence
 
 import shapely
-from shapely.geometry import Point
-from shapely.prepared import prep
 from shapely.strtree import STRtree
 
 from geo.address import (AddressParser, CrossingMention, DistrictMention, LandmarkMention, Mention,
@@ -45,6 +44,7 @@ _TYPE_GENITIVE = {
 }
 # How far another mention may be from the chosen point and still agree with it (metres).
 NEAR_STREET, NEAR_LANDMARK, NEAR_CROSSING, NEAR_DISTRICT = 200.0, 400.0, 250.0, 100.0
+NEAR_STREET_FROM_LANDMARK = 300.0  # a school stands inside its block, up to half a block from a street
 MAX_CROSSING_GAP = 150.0  # streets further apart than this do not meet
 REMOTE_MAX_OFF_STREET = 100.0  # a remote geocoder's house must lie this close to its street
 
@@ -107,7 +107,8 @@ class GazetteerIndex:
         self.metric = LocalMetric.around(geoms)
         self._street_m = [self.metric.to_metric(s.geom) for s in self.streets]
         self._district_m = [self.metric.to_metric(d.geom) for d in self.districts]
-        self._district_prep = [prep(d.geom) for d in self.districts]
+        self._district_geoms = [d.geom for d in self.districts]
+        shapely.prepare(self._district_geoms)
         self._streets_by_key: dict[str, list[int]] = {}
         for i, s in enumerate(self.streets):
             self._streets_by_key.setdefault(s.key, []).append(i)
@@ -119,7 +120,9 @@ class GazetteerIndex:
                 for t in p.targets:
                     forms.setdefault(self.streets[t].key, set()).update(p.tokens[0])
         self._fallback = DifflibStreets(forms)
-        self.parser = AddressParser(NameMatcher(patterns), self._fuzzy_ids)
+        # Fuzzy lookups may be database queries: remember the answers (the gazetteer is fixed).
+        self._fuzzy_cached = lru_cache(maxsize=10_000)(self._fuzzy_ids)
+        self.parser = AddressParser(NameMatcher(patterns), self._fuzzy_cached)
 
     def _build_houses(self) -> None:
         self._houses: dict[tuple[int, str], Any] = {}
@@ -164,15 +167,16 @@ class GazetteerIndex:
             return Resolution(None, reason, (), mentions)
         place = primary
         agreeing = 0
+        street_sid = next((self._pick_street(u)[0][0] for u in used if isinstance(u, StreetMention)), None)
         for m in mentions:
             if any(m is u for u in used):
                 continue
-            verdict, place = self._agrees(place, primary, m)
+            verdict, place = self._agrees(place, primary, m, street_sid)
             if not verdict:
                 return Resolution(None, "places named far apart", (primary,), mentions)
             agreeing += 1
         if agreeing:
-            place = _replace(place, confidence=min(0.99, place.confidence + 0.03 * agreeing))
+            place = replace(place, confidence=min(0.99, place.confidence + 0.03 * agreeing))
         return Resolution(place, "", (), mentions)
 
     def _pick_street(self, m: StreetMention) -> tuple[list[int], bool]:
@@ -235,12 +239,13 @@ class GazetteerIndex:
             return None, [], "several districts"
         return self._district_place(ids.pop()), districts, ""
 
-    def _agrees(self, place: Place, primary: Place, m: Mention) -> tuple[bool, Place]:
+    def _agrees(self, place: Place, primary: Place, m: Mention, street_sid: int | None) -> tuple[bool, Place]:
         """Whether another mention fits the chosen place (a street-only place may be narrowed)."""
         pt = self.metric.point(place.lon, place.lat)
         if isinstance(m, StreetMention):
             sid = self._pick_street(m)[0][0]
-            return self._street_m[sid].distance(pt) <= NEAR_STREET, place
+            limit = NEAR_STREET_FROM_LANDMARK if primary.precision == LANDMARK_P else NEAR_STREET
+            return self._street_m[sid].distance(pt) <= limit, place
         if isinstance(m, LandmarkMention):
             lm = self.landmarks[next(iter(m.landmarks))]
             return self.metric.point(lm.geom.x, lm.geom.y).distance(pt) <= NEAR_LANDMARK, place
@@ -250,15 +255,14 @@ class GazetteerIndex:
         if isinstance(m, DistrictMention):
             did = next(iter(m.districts))
             area = self._district_m[did]
-            if primary.precision == STREET_P and primary.street:
+            if primary.precision == STREET_P and street_sid is not None:
                 # "на Мира в 5 мкр": the part of the street inside the district
-                sid = self._streets_by_key[name_key(primary.street)][0]
-                part = self._street_m[sid].intersection(area)
+                part = self._street_m[street_sid].intersection(area)
                 if part.is_empty or part.length < 1.0:
                     return False, place
                 mid = line_middle(part)
                 lon, lat = self.metric.lonlat(mid.x, mid.y)
-                return True, _replace(place, lon=lon, lat=lat, district=self.districts[did].name)
+                return True, replace(place, lon=lon, lat=lat, district=self.districts[did].name)
             return area.distance(pt) <= NEAR_DISTRICT, place
         return True, place
 
@@ -277,14 +281,19 @@ class GazetteerIndex:
         street = self.streets[sid]
         _, fits = self._pick_street(m)
         fuzzy = m.similarity < 1.0
-        for key in m.houses:
-            rec = self._houses.get((sid, key))
-            if rec is not None:
-                return self._place(rec.geom.x, rec.geom.y, HOUSE, self._confidence(0.95, m, fits), rec.full,
-                                   street=street.name, house=rec.housenumber, fuzzy=fuzzy)
         key = m.houses[0]
         shown = display_house(key)
         address = f"{street.full}, {shown}"
+        for n, other in enumerate(m.houses):
+            rec = self._houses.get((sid, other))
+            if rec is None:
+                continue
+            if n == 0:
+                return self._place(rec.geom.x, rec.geom.y, HOUSE, self._confidence(0.95, m, fits), rec.full,
+                                   street=street.name, house=rec.housenumber, fuzzy=fuzzy)
+            # "5а" asked, only "5" known: the same plot, not the same house
+            return self._place(rec.geom.x, rec.geom.y, INTERPOLATED, self._confidence(0.85, m, fits), address,
+                               street=street.name, house=shown, fuzzy=fuzzy)
         if self.house_locator is not None:
             found = self._remote_house(sid, shown)
             if found is not None:
@@ -369,9 +378,8 @@ class GazetteerIndex:
     # -- lookups ------------------------------------------------------------------
     def district_at(self, lon: float, lat: float) -> str | None:
         """Name of the district containing the point, if any."""
-        p = Point(lon, lat)
-        for d, prepared in zip(self.districts, self._district_prep):
-            if prepared.covers(p):
+        for d, geom in zip(self.districts, self._district_geoms):
+            if shapely.intersects_xy(geom, lon, lat):  # inside or on the border
                 return d.name
         return None
 
@@ -421,9 +429,3 @@ class GazetteerIndex:
         if len(ranked) > 1 and ranked[1][1] > ranked[0][1] - 0.05:
             return None  # two names equally close: a typo we cannot attribute
         return frozenset(self._streets_by_key[ranked[0][0]]), min(ranked[0][1], 0.99)
-
-
-def _replace(place: Place, **changes: Any) -> Place:
-    from dataclasses import replace
-
-    return replace(place, **changes)

@@ -54,6 +54,12 @@ def pos_set(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=100_000)
+def cases(word: str) -> frozenset[str]:
+    """Grammatical cases the word can be in ("стадионе" → loct)."""
+    return frozenset(str(p.tag.case) for p in parses(word) if p.tag.case)
+
+
+@lru_cache(maxsize=100_000)
 def noun_forms(word: str) -> frozenset[tuple[str, str]]:
     """(number, case) pairs of the word's noun readings, for numeral agreement."""
     out = set()

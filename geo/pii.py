@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from typing import Iterable
 
 from geo import morph
@@ -48,6 +49,15 @@ _NOT_NAMES = frozenset({"покачи", "россия", "югра"})
 
 def contact_spans(text: str) -> list[PiiSpan]:
     """Phones, e-mails and links by pattern alone (no morphology; cheap)."""
+    return list(_contact_spans_cached(text) if len(text) <= 100_000 else _contact_spans(text))
+
+
+@lru_cache(maxsize=16)
+def _contact_spans_cached(text: str) -> tuple[PiiSpan, ...]:
+    return _contact_spans(text)
+
+
+def _contact_spans(text: str) -> tuple[PiiSpan, ...]:
     spans: list[PiiSpan] = []
     for kind, rx in (("link", _LINK), ("email", _EMAIL), ("link", _HANDLE), ("phone", _PHONE)):
         for m in rx.finditer(text):
@@ -57,7 +67,7 @@ def contact_spans(text: str) -> list[PiiSpan]:
             if kind == "link":  # a link does not end with the sentence's punctuation
                 end = m.start() + len(m.group().rstrip(".,;:!?)"))
             spans.append((m.start(), end, kind))
-    return _merge(spans)
+    return tuple(_merge(spans))
 
 
 def _is_person_word(word: str) -> tuple[bool, bool]:

@@ -9,7 +9,8 @@ house number because it is not there any more.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from geo.normalize import fold_keep_length
 from geo.pii import contact_spans
@@ -37,10 +38,10 @@ ORDINALS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token of the folded text. ``key`` is what name patterns compare:
-    the folded word, or ``#5`` for the number 5 and for ordinals ("пятом", "5-й")."""
+    the folded word, or ``#5`` for the number 5 and for ordinals ("пятом", "5-й").
+    A NamedTuple: messages make many tokens, and tuples are the cheapest to build."""
 
     start: int
     end: int
@@ -52,8 +53,24 @@ class Token:
     ordinal: bool = False
 
 
+CACHE_TEXTS_UP_TO = 100_000  # characters; longer texts are not kept in caches
+
+
 def prepare(text: str) -> str:
-    """The folded, noise-free copy of ``text`` with the same length (see module doc)."""
+    """The folded, noise-free copy of ``text`` with the same length (see module doc).
+
+    Cached for the last few (short) texts: triage prepares one message for the
+    parser and the classifier.
+    """
+    return _prepare_cached(text) if len(text) <= CACHE_TEXTS_UP_TO else _prepare(text)
+
+
+@lru_cache(maxsize=16)
+def _prepare_cached(text: str) -> str:
+    return _prepare(text)
+
+
+def _prepare(text: str) -> str:
     folded = fold_keep_length(text)
     chars = None
 

@@ -77,6 +77,8 @@ def test_street_and_house(text: str, street: str, house: str) -> None:
     ("Молодёжная 2к2 нет воды", "2 корп. 2"),
     ("Молодёжная 2 корпус 2", "2 корп. 2"),
     ("Северная 7 к.2", "7 корп. 2"),
+    ("Северная 53 дробь 1", "53/1"),
+    ("Таёжная 52-а", "52А"),
 ])
 def test_house_number_formats(text: str, house: str) -> None:
     p = place(text)
@@ -156,6 +158,7 @@ def test_street_only(text: str, street: str) -> None:
     ("на Мира угол Геологов", {"Мира", "Геологов"}),
     ("Мира/Харьковская яма", {"Мира", "Харьковская"}),
     ("на перекрестке Таёжной и Промышленной", {"Таёжная", "Промышленная"}),
+    ("перекресток Нефтяников Молодежной светофор", {"Нефтяников", "Молодёжная"}),
 ])
 def test_crossings(text: str, pair: set[str]) -> None:
     p = place(text)
@@ -195,6 +198,9 @@ def test_parallel_streets_do_not_cross() -> None:
     ("возле мэрии", "Администрация города"),
     ("на Тёплом берегу мусор", "Тёплый берег"),
     ("напротив ТЦ Сибирь", "Торговый центр «Сибирь»"),
+    ("в администрации нет воды", "Администрация города"),
+    ("на стадионе темно", "Стадион «Нефтяник»"),
+    ("рядом с больницей яма", "Городская больница"),
 ])
 def test_landmarks_by_name_and_nickname(text: str, landmark: str) -> None:
     p = place(text)
@@ -211,6 +217,9 @@ def test_landmarks_by_name_and_nickname(text: str, landmark: str) -> None:
     "северная часть города без света",
     "южный ветер сломал забор",
     "на Пушкина 5 яма",  # not a street of this town
+    "Обращались в администрацию, ничего не сделали",  # where to, not where
+    "ответ из администрации пришёл",
+    "пошли на стадион, а там темно",
 ])
 def test_not_a_place(text: str) -> None:
     assert place(text) is None
@@ -314,6 +323,8 @@ def test_missing_house_without_neighbours_is_the_street_middle() -> None:
 def test_letter_house_uses_its_plot() -> None:
     p = place("Геологов 4Б")  # 4А exists, 4Б does not
     assert p.precision == "interpolated_house" and p.address == "улица Геологов, 4Б"
+    p = place("Аганская 5а")  # 5 exists, 5А does not
+    assert p.precision == "interpolated_house" and p.address == "улица Аганская, 5А"
 
 
 # -- typos: fallback and the pg_trgm callback -------------------------------------------

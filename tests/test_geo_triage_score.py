@@ -19,7 +19,9 @@ from geo.triage import LineError, triage, triage_jsonl
 
 TOWN_DIR = Path(__file__).parent.parent / "data" / "demo-town"
 LABELS = TOWN_DIR / "messages" / "labels.jsonl"
-SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score_triage.py"
+# The shared scorer beside the checkout, else the project's copy of it (bench/score_triage.py).
+SHARED_SCORER = Path(__file__).resolve().parents[2] / "shared" / "tools" / "score_triage.py"
+SCORER = SHARED_SCORER if SHARED_SCORER.exists() else Path(__file__).resolve().parents[1] / "bench" / "score_triage.py"
 
 
 @pytest.fixture(scope="module")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
-from webmap.operator import intake, views  # noqa: E402,F401
+from webmap.operator import intake, views, works  # noqa: E402,F401

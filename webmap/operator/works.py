@@ -12,7 +12,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from webmap.auth.roles import role_required
-from webmap.crew.photos import PhotoError, remove_photo, store_photo
+from webmap.services.photos import PhotoError, remove_photo, store_photo
 from webmap.extensions import db
 from webmap.forms import BaseForm
 from webmap.labels import WORK_STATUS

@@ -36,7 +36,7 @@ def test_admin_adds_a_work_type(admin, client: FlaskClient) -> None:
 def test_bad_work_type_is_refused(admin, client: FlaskClient, data: dict) -> None:
     before = db.session.scalars(select(WorkType.code)).all()
     response = client.post("/admin/work-types", data=data)
-    assert response.status_code == 400
+    assert response.status_code in (400, 413)  # 413: a body larger than any form of ours
     assert "<script>alert(1)" not in response.get_data(as_text=True)
     assert db.session.scalars(select(WorkType.code)).all() == before
 

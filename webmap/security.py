@@ -36,6 +36,8 @@ _HOST_SOURCE = re.compile(r"^(?:https?|wss?)://[A-Za-z0-9*.\-\[\]:]+$")
 def init_app(app: Flask) -> None:
     """Cookie flags, app-wide CSRF, security headers and the CSP nonce helpers."""
     _configure_cookies(app)
+    app.before_request(_forget_per_request_values)  # these two before CSRFProtect's check,
+    app.before_request(_limit_urlencoded_body)  # which is the first to read a form
     csrf.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.filters["nonce_scripts"] = nonce_scripts
@@ -62,6 +64,28 @@ def _configure_cookies(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
     if secure:
         app.config.setdefault("PREFERRED_URL_SCHEME", "https")
+
+
+def _forget_per_request_values() -> None:
+    """The CSP nonce, Flask-WTF's CSRF token and flask-login's user are cached on ``g``,
+    which lives as long as the app context; one context may span several requests (a
+    test or a script that pushed it). Each request starts afresh: its own nonce, and
+    the token and the user read from its own session."""
+    g.pop("_csp_nonce", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    g.pop("_login_user", None)
+
+
+def _limit_urlencoded_body() -> None:
+    """Apply ``MAX_FORM_MEMORY_SIZE`` to a url-encoded body as a whole.
+
+    Werkzeug limits each field of a multipart body to it, but reads a url-encoded one
+    whole, however large; our forms are small, so a bigger one is refused with 413.
+    """
+    limit = current_app.config.get("MAX_FORM_MEMORY_SIZE")
+    if limit and request.mimetype == "application/x-www-form-urlencoded":
+        current = request.max_content_length
+        request.max_content_length = limit if current is None else min(current, limit)
 
 
 def csp_nonce() -> str:

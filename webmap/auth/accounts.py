@@ -41,6 +41,8 @@ def password_problem(password: str, username: str | None = None) -> str | None:
         return f"the password is too short: at least {PASSWORD_MIN} characters"
     if len(password) > PASSWORD_MAX:
         return f"the password is too long: at most {PASSWORD_MAX} characters"
+    if "\x00" in password:
+        return "the password must not contain NUL characters"
     if username and password.strip().lower() == username.lower():
         return "the password must differ from the username"
     return None

@@ -6,6 +6,8 @@ never printed or logged.
 """
 from __future__ import annotations
 
+import sys
+
 import click
 from sqlalchemy import func, select
 
@@ -28,7 +30,7 @@ def _user(username: str) -> User:
 
 def _read_password(from_stdin: bool, username: str) -> str:
     if from_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
     problem = password_problem(password, username)

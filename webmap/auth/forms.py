@@ -33,6 +33,8 @@ class LoginForm(FlaskForm):
         validators=[
             InputRequired(message=_("Введите пароль.")),
             Length(max=PASSWORD_MAX, message=_("Пароль не длиннее %(max)d символов.", max=PASSWORD_MAX)),
+            # HMAC pads keys with zero bytes: "secret" and "secret\0" would hash alike
+            Regexp(r"^[^\x00]*$", message=_("Пароль содержит недопустимые символы.")),
         ],
         render_kw={"autocomplete": "current-password", "maxlength": PASSWORD_MAX},
     )

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from webmap.auth import bp, throttling
-from webmap.auth.accounts import find_user, normalize_username, verify_password
+from webmap.auth.accounts import USERNAME_MAX, find_user, normalize_username, verify_password
 from webmap.auth.forms import LoginForm
 from webmap.auth.redirects import default_home, safe_next
 from webmap.extensions import db
@@ -19,6 +19,15 @@ from webmap.extensions import db
 def client_ip() -> str:
     """The client's address as the WSGI server saw it (behind a proxy, configure ProxyFix)."""
     return (request.remote_addr or "unknown")[:45]
+
+
+def _redisplayable(form: LoginForm) -> LoginForm:
+    """Echo back only what is worth it: no over-long name, no unsafe ``next``, no odd checkbox value."""
+    if not isinstance(form.username.data, str) or len(form.username.data) > USERNAME_MAX:
+        form.username.data = ""
+    form.next.data = safe_next(form.next.data) or ""
+    form.remember.raw_data = []
+    return form
 
 
 def _locked(form: LoginForm, until: datetime, moment: datetime) -> ResponseReturnValue:
@@ -38,7 +47,7 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form)
+        return render_template("auth/login.html", form=_redisplayable(form))
 
     username = normalize_username(form.username.data)
     ip = client_ip()

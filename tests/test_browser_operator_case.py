@@ -1,0 +1,44 @@
+"""An operator places an unplaced case by clicking the case page's map (real browser)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import TEST_PASSWORD
+from webmap.extensions import db
+from webmap.models import Appeal, StatusChange
+
+pytestmark = pytest.mark.browser
+
+
+def test_operator_places_a_case_by_a_click(app: Flask, auth, page: Any) -> None:
+    with app.app_context():
+        auth.user(role="operator", username="olga")
+        case = factories.appeal(None, None, messages=[factories.message("Где-то во дворе темно")],
+                                category="streetlight")
+        db.session.commit()
+        case_id = case.id
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page.base_url + "/auth/login")
+    page.fill("input[name=username]", "olga")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.goto(f"{page.base_url}/operator/cases/{case_id}")
+    page.wait_for_selector("#case-map path.leaflet-interactive")
+    assert "не определено" in page.inner_text("dl.facts")
+    box = page.locator("#case-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#case-map[data-placed='1']")
+    page.click(".place-form button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert "не определено" not in page.inner_text("dl.facts")
+    assert errors == [] and page.offsite == []
+    with app.app_context():
+        stored = db.session.get(Appeal, case_id)
+        assert stored.point is not None and stored.placed_by == "operator" and stored.district_id is not None
+        assert db.session.scalar(select(StatusChange.field).where(StatusChange.appeal_id == case_id)) == "point"

@@ -58,6 +58,7 @@ def test_raw_payload_and_triage_are_kept(app_ctx: None, runner: FlaskCliRunner) 
     case = msg.appeal
     assert case.category_code == "speed_bump" and case.point is not None and case.district is not None
     assert case.deadline is not None and case.deadline > msg.posted_at + timedelta(days=29)
+    assert case.created_at == msg.posted_at  # received when the resident wrote, not when imported
     assert db.session.scalar(select(StatusChange.new_value).where(StatusChange.appeal_id == case.id)) == "new"
 
 
@@ -174,3 +175,12 @@ def test_remote_geocoder_is_built_from_config(app, app_ctx: None, monkeypatch) -
     monkeypatch.setitem(app.config, "WEBMAP_NOMINATIM_USER_AGENT", "webmap-test")
     locator = remote_house_locator()
     assert callable(locator)
+
+
+def test_an_older_post_moves_the_case_start(app_ctx: None) -> None:
+    _run(_raw("Открыт люк у дома Мира 5", "late", days=10))
+    _run(_raw("На Мира 5 нет крышки люка", "early", days=2))
+    case = db.session.scalar(select(SourceMessage).where(SourceMessage.external_id == "late")).appeal
+    db.session.refresh(case)
+    assert len(case.messages) == 2
+    assert case.created_at == datetime(2026, 10, 3, 9, tzinfo=timezone.utc)

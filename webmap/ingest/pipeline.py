@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from flask import current_app
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import bindparam, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from webmap.extensions import db
@@ -203,6 +203,7 @@ class Importer:
     def _make_cases(self, stored: list[tuple[int, RawMessage, Any]]) -> None:
         cases = self._open_cases(stored)
         links: list[tuple[int, _Case]] = []
+        earlier: dict[int, datetime] = {}
         for message_id, msg, result in sorted(stored, key=lambda s: s[1].posted_at):
             case = self._nearest(cases, msg, result) if result.lon is not None else None
             if case is None:
@@ -212,6 +213,8 @@ class Importer:
                 self.report.new += 1
                 self.report.unplaced += result.lon is None
             else:
+                if msg.posted_at < case.first_at and case.appeal_id is not None:
+                    earlier[case.appeal_id] = msg.posted_at  # an older post of a known problem
                 case.first_at = min(case.first_at, msg.posted_at)
                 case.last_at = max(case.last_at, msg.posted_at)
                 self.report.joined += 1
@@ -220,6 +223,9 @@ class Importer:
         db.session.execute(update(SourceMessage), [
             {"id": message_id, "appeal_id": case.appeal_id or case.appeal.id} for message_id, case in links
         ])
+        if earlier:  # a case began when its first message was written
+            db.session.execute(update(Appeal.__table__).where(Appeal.id == bindparam("case_id")).values(
+                created_at=bindparam("first_at")), [{"case_id": k, "first_at": v} for k, v in earlier.items()])
         new_cases = {id(c): c for _, c in links if c.appeal is not None}.values()
         if new_cases:
             db.session.execute(insert(StatusChange), [
@@ -232,6 +238,7 @@ class Importer:
         appeal = Appeal(
             category_code=result.category if result.category in self.categories else "other",
             status="new",
+            created_at=msg.posted_at,  # the case began when the resident wrote, not when it was imported
             point=from_shape(Point(result.lon, result.lat), srid=4326) if placed else None,
             precision=result.precision if placed else "none",
             confidence=float(result.confidence or 0.0) if placed else 0.0,

@@ -76,7 +76,8 @@ def split_case(appeal: Appeal, message_ids: list[int], user: User | None) -> App
         raise WorkflowError("Выберите часть сообщений обращения, а не все и не ни одного.")
     new = Appeal(category_code=appeal.category_code, status="new", point=appeal.point,
                  precision=appeal.precision, confidence=appeal.confidence, placed_by=appeal.placed_by,
-                 address=appeal.address, district_id=appeal.district_id, deadline=appeal.deadline)
+                 address=appeal.address, district_id=appeal.district_id, deadline=appeal.deadline,
+                 created_at=min(m.posted_at for m in moving))
     db.session.add(new)
     db.session.flush()
     for message in moving:

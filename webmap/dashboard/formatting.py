@@ -1,0 +1,48 @@
+"""How the dashboard's pages show numbers, dates and codes, in the page's language."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import format_date, format_datetime, format_decimal, format_number, gettext as _
+
+from webmap.dashboard import bp
+from webmap.labels import CHANNEL, STATUS, WORK_STATUS, label
+from webmap.services.analytics import Column
+
+DASH = "—"
+
+
+def show(value: Any, kind: str = "text") -> str:
+    """A value as text for a page (Jinja escapes it)."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, bool):
+        return _("да") if value else _("нет")
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd.MM.yyyy HH:mm") if kind == "datetime" else format_date(value, "dd.MM.yyyy")
+    if isinstance(value, date):
+        return format_date(value, "dd.MM.yyyy")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or DASH
+    if kind == "int" and isinstance(value, int):
+        return format_number(value)
+    if kind in ("float", "percent", "int") and isinstance(value, (int, float)):
+        return format_decimal(value, "#,##0.#")
+    if kind == "work_status":
+        return label(WORK_STATUS, value)
+    return str(value)
+
+
+def cell(row: dict[str, Any], column: Column) -> str:
+    value = row.get(column.key)
+    if column.key == "status" and column.kind == "text":
+        return label(STATUS, value)
+    if column.key == "channels" and isinstance(value, list):
+        return ", ".join(label(CHANNEL, v) for v in value) or DASH
+    return show(value, column.kind)
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"dash_show": show, "dash_cell": cell}

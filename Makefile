@@ -43,6 +43,8 @@ static/vendor/.installed: package.json package-lock.json
 	cp -r node_modules/leaflet/dist static/vendor/leaflet
 	cp -r node_modules/leaflet.markercluster/dist static/vendor/leaflet.markercluster
 	cp -r node_modules/jquery/dist static/vendor/jquery
+	mkdir -p static/vendor/leaflet.heat && cp node_modules/leaflet.heat/dist/leaflet-heat.js node_modules/leaflet.heat/LICENSE static/vendor/leaflet.heat/  # maps: operator heat layer
+	mkdir -p static/vendor/chart.js && cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/
 	touch $@
 
 server:

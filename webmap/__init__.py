@@ -44,7 +44,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.register(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(operator_bp)
+
+    # maps: the map API, the operator's map and the crew page (webmap/api, webmap/operator_map, webmap/crew)
+    from webmap.api import bp as api_bp
+    from webmap.crew import bp as crew_bp
+    from webmap.operator_map import bp as operator_map_bp
+
+    app.register_blueprint(api_bp)
+    app.register_blueprint(operator_map_bp)
+    app.register_blueprint(crew_bp)
     app.register_blueprint(admin_bp)
+
+    from webmap.dashboard import bp as dashboard_bp  # district dashboard (issue #7)
+
+    app.register_blueprint(dashboard_bp)
 
     from webmap.commands import register_commands
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import (CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, func)
+from sqlalchemy import (CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, func, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,6 +69,12 @@ class Appeal(db.Model):
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
         CheckConstraint("(point IS NULL) = (precision = 'none')", name="point_precision"),
         CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)", name="duplicate_of"),
+        # maps (migration 0003): town-wide clustering reads only this index (index-only scan) ...
+        Index("ix_appeals_map_cover", "status", "category_code",
+              postgresql_include=["point", "id", "district_id", "created_at", "closed_at", "deadline"]),
+        # ... and views of a district or a street find open cases by place
+        Index("ix_appeals_point_open", "point", postgresql_using="gist",
+              postgresql_where=text("status IN ('new', 'accepted', 'in_work')")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

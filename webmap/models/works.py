@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, String, Table, Text, func
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webmap.extensions import db
@@ -40,6 +40,8 @@ class Work(db.Model):
         CheckConstraint(sql_in("status", WORK_STATUSES), name="status"),
         CheckConstraint("GeometryType(geom) IN ('POINT', 'LINESTRING', 'MULTILINESTRING')", name="geom_type"),
         CheckConstraint("(status = 'done') = (done_at IS NOT NULL)", name="done_at"),
+        # maps (migration 0003): town-wide clustering of works reads only this index
+        Index("ix_works_map_cover", "status", "type_code", postgresql_include=["geom", "id", "done_at", "created_at"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

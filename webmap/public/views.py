@@ -1,20 +1,33 @@
-"""The public map page."""
+"""The public map page: a small Leaflet page whose points come from /api/features by bbox."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
 
-from webmap.maps.public import public_map
+from webmap.maps.page import base_config, categories, work_types
 from webmap.public import bp
+
+
+def page_config() -> dict[str, object]:
+    cfg = base_config()
+    cfg["api"].update(features=url_for("api.features"), feature=url_for("api.features") + "/")
+    cfg["workTypes"] = work_types()
+    cfg["i18n"] = {
+        "shown": _("На карте: %(n)s", n="%(n)s"),
+        "shownClustered": _("В этой части карты: %(n)s (приблизьте, чтобы увидеть по отдельности)", n="%(n)s"),
+        "nothing": _("Здесь ничего не найдено: измените фильтры или сдвиньте карту."),
+        "loading": _("Загрузка…"),
+        "error": _("Не удалось загрузить данные"),
+        "photo": _("Фото после работы"),
+        "askedWork": _("Сделано по обращениям:"),
+        "askedCase": _("Обращения:"),
+    }
+    return cfg
 
 
 @bp.get("/")
 def index() -> str:
-    m = public_map()
-    root = m.get_root()
-    root.render()
-    return render_template(
-        "public/index.html",
-        map_header=root.header.render(),
-        map_html=root.html.render(),
-        map_script=root.script.render(),
-    )
+    cfg = page_config()
+    return render_template("public/index.html", map_config=cfg, work_types=cfg["workTypes"],
+                           categories=categories(), districts=cfg["districts"],
+                           fixed_days=current_app.config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"])

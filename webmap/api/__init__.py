@@ -1,0 +1,10 @@
+"""The map API: GeoJSON by bounding box for each audience, popups, base layers, placing a case.
+
+``/api/...`` answers JSON only, errors included ({"error": ..., "message": ...}).
+See README.md ("Maps and the map API") for the endpoints and their parameters.
+"""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+from webmap.api import errors, public, operator, crew  # noqa: E402,F401

@@ -1,0 +1,66 @@
+"""JSON answers and JSON errors for the API: a client never gets an HTML page or a bare 500."""
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+from flask import Response, current_app, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from webmap.api import bp
+from webmap.auth.roles import has_role
+from webmap.maps.params import BadParameter
+
+GZIP_MIN_BYTES = 2048
+
+
+def json_text(body: str, status: int = 200, *, max_age: int = 0) -> Response:
+    """A JSON response from ready JSON text; gzipped when the client takes it and it is worth it."""
+    data = body.encode("utf-8")
+    response = Response(status=status, mimetype="application/json")
+    if len(data) >= GZIP_MIN_BYTES and "gzip" in request.headers.get("Accept-Encoding", ""):
+        data = gzip.compress(data, compresslevel=5)
+        response.headers["Content-Encoding"] = "gzip"
+    response.headers["Vary"] = "Accept-Encoding, Cookie"
+    response.set_data(data)
+    if max_age:
+        response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    else:
+        response.headers["Cache-Control"] = "no-store" if current_user.is_authenticated else "no-cache"
+    return response
+
+
+def json_body(obj: Any, status: int = 200, *, max_age: int = 0) -> Response:
+    return json_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")), status, max_age=max_age)
+
+
+def error(status: int, code: str, message: str, **extra: Any) -> Response:
+    return json_body({"error": code, "message": message, **extra}, status)
+
+
+def api_roles(*roles: str) -> Response | None:
+    """None if the current user has one of ``roles`` (or is admin); else a 401/403 JSON error."""
+    if not current_user.is_authenticated:
+        return error(401, "unauthorized", _("Войдите, чтобы пользоваться этим адресом."))
+    if not has_role(*roles):
+        return error(403, "forbidden", _("У вашей учётной записи нет прав на это действие."))
+    return None
+
+
+@bp.errorhandler(BadParameter)
+def _bad_parameter(exc: BadParameter) -> Response:
+    return error(400, "bad_parameter", exc.message, parameter=exc.name)
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException) -> Response:
+    return error(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
+
+
+@bp.errorhandler(Exception)
+def _unexpected(exc: Exception) -> Response:
+    current_app.logger.exception("API error on %s", request.path)
+    return error(500, "internal_error", _("Внутренняя ошибка сервера."))

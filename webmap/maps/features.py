@@ -1,0 +1,315 @@
+"""GeoJSON (RFC 7946) of the works and cases inside a map view, clustered on the server.
+
+The map sends its view (bbox and zoom) and filters on every move. When the
+view holds at most ``max_features`` items they come back as features; beyond
+that PostGIS groups them into a grid of square cells of ``cell_px`` screen
+pixels at that zoom, one Point feature per cell with its count (a cell holding
+a single item still comes back as that item). So the answer's size is bounded
+by the screen, not by the database.
+
+The features are built as JSON text inside PostgreSQL (``json_build_object``)
+and only concatenated here: no ORM objects, no Python loop per row. Each
+audience has its own field list below; none of them carries personal data.
+Every value from the request reaches SQL as a bound parameter.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from webmap.extensions import db
+from webmap.maps.audience import Audience
+from webmap.maps.params import FeatureQuery
+from webmap.models.constants import OPEN_STATUSES
+
+TILE_PX = 256
+MAX_GRID_PX = 4096  # a view wider than this many pixels is clustered as if zoomed out
+
+ENVELOPE = "ST_MakeEnvelope(:west, :south, :east, :north, 4326)"
+# Where a work counts in the grid: the centre of its bounding box (a point itself; for a
+# line, a fence along a street, the middle of its extent: cheap, and close enough to cluster).
+WORK_X = "(ST_XMin(w.geom::box2d) + ST_XMax(w.geom::box2d)) / 2"
+WORK_Y = "(ST_YMin(w.geom::box2d) + ST_YMax(w.geom::box2d)) / 2"
+# Zoomed out this far or more, a view holds most of the town: aggregate from the covering
+# indexes (index-only scans, migration 0003); closer, find the rows through the GiST indexes.
+TOWN_WIDE_ZOOM = 14
+
+
+def _name(locale: str) -> str:
+    return "name_en" if locale == "en" else "name_ru"
+
+
+def work_feature_sql(audience: Audience, locale: str) -> str:
+    """SQL of one work as GeoJSON Feature text (joined with ``work_types t``)."""
+    name = _name(locale)
+    fields = [
+        "'kind', 'work'", "'id', w.id", "'type', w.type_code", "'icon', t.icon", f"'title', t.{name}",
+        "'status', w.status",
+        "'date', to_char(COALESCE(w.done_at, w.created_at) AT TIME ZONE :tz, 'YYYY-MM-DD')",
+        "'anchor', CASE WHEN GeometryType(w.geom) = 'POINT' THEN NULL ELSE json_build_array("
+        "round(ST_X(ST_PointOnSurface(w.geom))::numeric, 6), round(ST_Y(ST_PointOnSurface(w.geom))::numeric, 6)) END",
+    ]
+    if audience.name == "operator":
+        fields += ["'crew_id', w.crew_id",
+                   "'created', to_char(w.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')"]
+    return ("json_build_object('type', 'Feature', 'id', 'work-' || w.id, "
+            "'geometry', ST_AsGeoJSON(w.geom, 6)::json, "
+            f"'properties', json_build_object({', '.join(fields)}))::text")
+
+
+def case_feature_sql(audience: Audience, locale: str) -> str:
+    """SQL of one case as GeoJSON Feature text (joined with ``categories c``)."""
+    name = _name(locale)
+    fields = [
+        "'kind', 'case'", "'id', a.id", "'category', a.category_code", f"'title', c.{name}",
+        "'status', a.status", "'date', to_char(a.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
+    ]
+    if audience.name == "operator":
+        fields += [
+            f"'overdue', (a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline IS NOT NULL AND a.deadline < :now)",
+            "'deadline', to_char(a.deadline AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI')",
+            "'address', a.address", "'precision', a.precision", "'placed_by', a.placed_by",
+            "'version', a.version",
+        ]
+    return ("json_build_object('type', 'Feature', 'id', 'case-' || a.id, "
+            "'geometry', ST_AsGeoJSON(a.point, 6)::json, "
+            f"'properties', json_build_object({', '.join(fields)}))::text")
+
+
+def _sql_tuple(values: tuple[str, ...]) -> str:
+    # Only constants of this module's vocabularies: never request values.
+    assert all(v.isidentifier() for v in values)
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+@dataclass
+class Filters:
+    works: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    max_features: int = 400
+    cell_px: int = 64
+    fixed_max_age_days: int = 180
+    tz: str = "Asia/Yekaterinburg"
+    locale: str = "ru"
+
+
+def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime) -> Filters:
+    f = Filters()
+    b = q.bbox
+    f.params.update(west=b.west, south=b.south, east=b.east, north=b.north, tz=settings.tz, now=now)
+    f.works += [f"w.geom && {ENVELOPE}", "w.status = ANY(:work_statuses)"]
+    f.cases += [f"a.point && {ENVELOPE}", "a.status = ANY(:case_statuses)"]
+    f.params.update(work_statuses=list(q.work_statuses), case_statuses=list(q.case_statuses))
+    if q.work_types:
+        f.works.append("w.type_code = ANY(:work_types)")
+        f.params["work_types"] = list(q.work_types)
+    if q.categories:
+        f.cases.append("a.category_code = ANY(:categories)")
+        f.params["categories"] = list(q.categories)
+    if q.district:
+        f.works.append("ST_Intersects(w.geom, (SELECT geom FROM districts WHERE code = :district))")
+        f.cases.append("a.district_id = (SELECT id FROM districts WHERE code = :district)")
+        f.params["district"] = q.district
+    zone = ZoneInfo(settings.tz)
+    if q.date_from:
+        f.params["date_from"] = datetime.combine(q.date_from, time(), zone)
+        f.works.append("COALESCE(w.done_at, w.created_at) >= :date_from")
+        f.cases.append("a.created_at >= :date_from")
+    if q.date_to:
+        f.params["date_to"] = datetime.combine(q.date_to + timedelta(days=1), time(), zone)
+        f.works.append("COALESCE(w.done_at, w.created_at) < :date_to")
+        f.cases.append("a.created_at < :date_to")
+    if not q.include_old:
+        f.params["old_cut"] = now - timedelta(days=settings.fixed_max_age_days)
+        f.works.append("(w.done_at IS NULL OR w.done_at >= :old_cut)")  # done_at is set iff done
+        f.cases.append("NOT (a.status = 'done' AND a.closed_at IS NOT NULL AND a.closed_at < :old_cut)")
+    if q.overdue_only:
+        f.cases.append(f"a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline < :now")
+    return f
+
+
+def _count(table_sql: str, where: list[str], params: dict[str, Any], limit: int) -> int:
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table_sql} WHERE {' AND '.join(where)} LIMIT :lim) s"
+    return db.session.execute(text(sql), {**params, "lim": limit}).scalar_one()
+
+
+def _fetch(q: FeatureQuery, f: Filters, audience: Audience, settings: MapSettings,
+           work_ids: list[int] | None = None, case_ids: list[int] | None = None) -> list[str]:
+    out: list[str] = []
+    if "works" in q.layers and work_ids != []:
+        where = list(f.works) + (["w.id = ANY(:work_ids)"] if work_ids else [])
+        sql = (f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w "
+               f"JOIN work_types t ON t.code = w.type_code WHERE {' AND '.join(where)} ORDER BY w.id LIMIT :lim")
+        out += db.session.execute(text(sql), {**f.params, "work_ids": work_ids or [],
+                                              "lim": settings.max_features}).scalars().all()
+    if "cases" in q.layers and case_ids != []:
+        where = list(f.cases) + (["a.id = ANY(:case_ids)"] if case_ids else [])
+        sql = (f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
+               f"JOIN categories c ON c.code = a.category_code WHERE {' AND '.join(where)} ORDER BY a.id LIMIT :lim")
+        out += db.session.execute(text(sql), {**f.params, "case_ids": case_ids or [],
+                                              "lim": settings.max_features}).scalars().all()
+    return out
+
+
+def grid_size(q: FeatureQuery, cell_px: int) -> tuple[float, float, int]:
+    """Cell width and height in degrees, and the zoom the grid is built for.
+
+    Cells are square on screen (Web Mercator): a degree of latitude is longer
+    than one of longitude by 1/cos(lat). The latitude is rounded so the grid
+    stays put while the map pans; a view wider than MAX_GRID_PX pixels (a
+    hostile or absurd request) is gridded as if zoomed out, so cells stay few.
+    """
+    b = q.bbox
+    zoom = q.zoom
+    span = max(b.east - b.west, (b.north - b.south) / max(math.cos(math.radians(b.centre_lat)), 0.05))
+    while zoom > 0 and span / (360.0 / (TILE_PX * 2 ** zoom)) > MAX_GRID_PX:
+        zoom -= 1
+    width = cell_px * 360.0 / (TILE_PX * 2 ** zoom)
+    lat = min(max(round(b.centre_lat), -85), 85)
+    return width, width * math.cos(math.radians(lat)), zoom
+
+
+@dataclass
+class Cell:
+    gx: int
+    gy: int
+    n: int = 0
+    works: int = 0
+    sx: float = 0.0
+    sy: float = 0.0
+    work_id: int | None = None  # the smallest id of each kind, for a cell of one item
+    case_id: int | None = None
+
+
+def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Cell]:
+    """Items per grid cell, one GROUP BY per table (each with its own best plan), merged here."""
+    cells: dict[tuple[int, int], Cell] = {}
+    queries = []
+    if "works" in q.layers:
+        queries.append(("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w "
+                                 f"WHERE {' AND '.join(f.works)}"))
+    if "cases" in q.layers:
+        queries.append(("cases", f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a "
+                                 f"WHERE {' AND '.join(f.cases)}"))
+    with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
+        rows = []
+        for kind, inner in queries:
+            sql = (f"SELECT floor(x / :cw)::bigint AS gx, floor(y / :ch)::bigint AS gy, count(*) AS n, "
+                   f"sum(x) AS sx, sum(y) AS sy, min(id) AS id FROM ({inner}) pts GROUP BY 1, 2")
+            rows.append((kind, db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()))
+    for kind, result in rows:
+        for gx, gy, n, sx, sy, first in result:
+            cell = cells.get((gx, gy))
+            if cell is None:
+                cell = cells[(gx, gy)] = Cell(gx, gy)
+            cell.n += n
+            cell.sx += sx
+            cell.sy += sy
+            if kind == "works":
+                cell.works += n
+                cell.work_id = first
+            else:
+                cell.case_id = first
+    return list(cells.values())
+
+
+@contextmanager
+def planner(*, index_only: bool) -> Iterator[None]:
+    """Planner settings for the grid queries, restored afterwards.
+
+    No parallel workers (their start costs more than these short queries gain on a
+    small server); index-only scans of the covering indexes for town-wide views only:
+    for a smaller view the planner would still prefer them, though reading the few
+    rows the GiST index finds is several times faster.
+    """
+    old = db.session.execute(text(
+        "SELECT current_setting('enable_indexonlyscan'), current_setting('max_parallel_workers_per_gather')")).one()
+    db.session.execute(text("SELECT set_config('enable_indexonlyscan', :ios, true), "
+                            "set_config('max_parallel_workers_per_gather', '0', true)"),
+                       {"ios": "on" if index_only else "off"})
+    try:
+        yield
+    finally:
+        db.session.execute(text("SELECT set_config('enable_indexonlyscan', :ios, true), "
+                                "set_config('max_parallel_workers_per_gather', :par, true)"),
+                           {"ios": old[0], "par": old[1]})
+
+
+def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings,
+                     now: datetime | None = None) -> str:
+    """The FeatureCollection for a view, as JSON text."""
+    now = now or datetime.now(timezone.utc)
+    f = build_filters(q, settings, now)
+    limit = settings.max_features + 1
+    total = 0
+    if "works" in q.layers:
+        total += _count("works w", f.works, f.params, limit)
+    if "cases" in q.layers and total <= settings.max_features:
+        total += _count("appeals a", f.cases, f.params, limit)
+    meta: dict[str, Any] = {"zoom": q.zoom}
+    if total <= settings.max_features:
+        features = _fetch(q, f, audience, settings)
+        meta.update(clustered=False, total=len(features))
+    else:
+        cell_w, cell_h, grid_zoom = grid_size(q, settings.cell_px)
+        cells = _cells(q, f, cell_w, cell_h)
+        singles = [c for c in cells if c.n == 1]
+        features = _fetch(q, f, audience, settings,
+                          work_ids=[c.work_id for c in singles if c.works == 1],
+                          case_ids=[c.case_id for c in singles if c.works == 0]) if singles else []
+        for c in cells:
+            if c.n > 1:
+                features.append(json.dumps(_cluster(c, grid_zoom, cell_w, cell_h), separators=(",", ":")))
+        meta.update(clustered=True, total=sum(c.n for c in cells), cells=len(cells))
+    head = json.dumps({"type": "FeatureCollection", **meta}, separators=(",", ":"))[:-1]
+    return head + ',"features":[' + ",".join(features) + "]}"
+
+
+def _cluster(c: Cell, zoom: int, cell_w: float, cell_h: float) -> dict[str, Any]:
+    """A cluster: its items' mean position, the count, and the cell's bounds to zoom to."""
+    return {
+        "type": "Feature",
+        "id": f"cluster-{zoom}-{c.gx}-{c.gy}",
+        "geometry": {"type": "Point", "coordinates": [round(c.sx / c.n, 6), round(c.sy / c.n, 6)]},
+        "properties": {"cluster": True, "count": c.n, "works": c.works, "cases": c.n - c.works,
+                       "bbox": [round(c.gx * cell_w, 6), round(c.gy * cell_h, 6),
+                                round((c.gx + 1) * cell_w, 6), round((c.gy + 1) * cell_h, 6)]},
+    }
+
+
+def case_feature(case_id: int, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
+    """One case as Feature text with the audience's fields (the answer to placing it)."""
+    sql = (f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
+           "JOIN categories c ON c.code = a.category_code WHERE a.id = :id")
+    return db.session.execute(text(sql), {"id": case_id, "tz": settings.tz,
+                                          "now": now or datetime.now(timezone.utc)}).scalar_one()
+
+
+HEAT_CELL_PX = 12
+
+
+def heat_cells(q: FeatureQuery, settings: MapSettings, now: datetime | None = None) -> dict[str, Any]:
+    """Open cases in the view counted on a fine grid, for a heat layer (leaflet.heat takes [lat, lon, weight])."""
+    q = replace(q, layers=frozenset({"cases"}), case_statuses=OPEN_STATUSES, include_old=True)
+    f = build_filters(q, settings, now or datetime.now(timezone.utc))
+    cell_w, cell_h, _zoom = grid_size(q, HEAT_CELL_PX)
+    sql = ("SELECT round((sum(ST_Y(a.point)) / count(*))::numeric, 6), round((sum(ST_X(a.point)) / count(*))::numeric, 6), "
+           "count(*) FROM appeals a WHERE " + " AND ".join(f.cases) +
+           " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)")
+    with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
+        rows = db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()
+    points = [[float(lat), float(lon), n] for lat, lon, n in rows]
+    return {"points": points, "max": max((p[2] for p in points), default=0), "total": sum(p[2] for p in points)}

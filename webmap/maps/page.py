@@ -1,0 +1,51 @@
+"""What a map page tells its script: where the APIs are, the town's bounds, vocabularies, UI strings.
+
+Pages embed this small object (a few KB) in a ``data-config`` attribute; the
+points themselves are always fetched by bbox.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from webmap.extensions import db
+from webmap.maps.layers import HOUSE_LABEL_MIN_ZOOM, district_list, town_bounds
+from webmap.models import Category, WorkType
+
+
+def locale() -> str:
+    return str(get_locale() or "ru")
+
+
+def work_types() -> list[dict[str, str]]:
+    name = WorkType.name_en if locale() == "en" else WorkType.name_ru
+    return [{"code": code, "name": n, "icon": icon}
+            for code, n, icon in db.session.execute(select(WorkType.code, name, WorkType.icon).order_by(WorkType.code))]
+
+
+def categories() -> list[dict[str, str]]:
+    name = Category.name_en if locale() == "en" else Category.name_ru
+    return [{"code": code, "name": n} for code, n in db.session.execute(select(Category.code, name).order_by(name))]
+
+
+def base_config() -> dict[str, Any]:
+    config = current_app.config
+    bounds = town_bounds()
+    tiles = {"url": config["WEBMAP_TILE_URL"], "attribution": config["WEBMAP_TILE_ATTRIBUTION"]} \
+        if config.get("WEBMAP_TILE_URL") else None
+    return {
+        "locale": locale(),
+        "bounds": [list(bounds[0]), list(bounds[1])] if bounds else None,
+        "tiles": tiles,
+        "houseMinZoom": HOUSE_LABEL_MIN_ZOOM,
+        "districts": district_list(),
+        "api": {
+            "districts": url_for("api.base_districts"),
+            "streets": url_for("api.base_streets"),
+            "houses": url_for("api.base_houses"),
+            "landmarks": url_for("api.base_landmarks"),
+        },
+    }

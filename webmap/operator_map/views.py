@@ -1,0 +1,56 @@
+"""The operator map page; its data comes from /api/operator/* by bbox."""
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from webmap.auth.roles import restrict_blueprint
+from webmap.maps.detail import status_label
+from webmap.maps.page import base_config, categories
+from webmap.models.constants import APPEAL_STATUSES, OPEN_STATUSES
+from webmap.operator_map import bp
+
+restrict_blueprint(bp, "operator")  # admins pass too
+
+
+def case_url_template() -> str:
+    """The case page's URL with ``0`` for the id (the lead's operator.case_page)."""
+    try:
+        return url_for("operator.case_page", appeal_id=0)
+    except Exception:  # the operator pages are not registered: a plain path
+        return "/operator/cases/0"
+
+
+def page_config() -> dict[str, object]:
+    cfg = base_config()
+    cfg["api"].update(features=url_for("api.operator_features"), heat=url_for("api.operator_heat"),
+                      unplaced=url_for("api.operator_unplaced"),
+                      place=url_for("api.place", case_id=0), caseUrl=case_url_template())
+    cfg["statusLabels"] = {s: status_label("case", s) for s in APPEAL_STATUSES}
+    cfg["i18n"] = {
+        "shown": _("На карте: %(n)s", n="%(n)s"),
+        "shownClustered": _("В этой части карты: %(n)s (сгруппированы)", n="%(n)s"),
+        "nothing": _("Здесь ничего не найдено."),
+        "error": _("Не удалось загрузить данные"),
+        "open": _("Открыть обращение"),
+        "overdue": _("просрочено"),
+        "deadline": _("Срок"),
+        "address": _("Место"),
+        "pick": _("Кликните по карте, чтобы поставить обращение №%(id)s (Esc — отмена).", id="%(id)s"),
+        "placed": _("Обращение №%(id)s поставлено на карту.", id="%(id)s"),
+        "conflict": _("Обращение изменили, пока вы работали; список обновлён, попробуйте ещё раз."),
+        "noUnplaced": _("Все открытые обращения стоят на карте."),
+        "unplacedTotal": _("Без места: %(n)s", n="%(n)s"),
+        "place": _("Поставить на карту"),
+        "workLabel": _("Работа"),
+    }
+    return cfg
+
+
+@bp.get("")
+def index() -> ResponseReturnValue:
+    cfg = page_config()
+    return render_template("operator_map/index.html", map_config=cfg, categories=categories(),
+                           districts=cfg["districts"], statuses=[(s, status_label("case", s)) for s in APPEAL_STATUSES],
+                           open_statuses=OPEN_STATUSES)

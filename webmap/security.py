@@ -62,8 +62,6 @@ def _configure_cookies(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", app.config["SESSION_COOKIE_SAMESITE"])
     app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
-    if secure:
-        app.config.setdefault("PREFERRED_URL_SCHEME", "https")
 
 
 def _forget_per_request_values() -> None:

@@ -34,7 +34,7 @@ def _locked(form: LoginForm, until: datetime, moment: datetime) -> ResponseRetur
     seconds = max(1, math.ceil((until - moment).total_seconds()))
     message = _("Слишком много неудачных попыток входа. Попробуйте снова через %(minutes)d мин.",
                 minutes=math.ceil(seconds / 60))
-    body = render_template("auth/login.html", form=form, alert=message)
+    body = render_template("auth/login.html", form=_redisplayable(form), alert=message)
     return body, 429, {"Retry-After": str(seconds)}
 
 
@@ -78,7 +78,7 @@ def login() -> ResponseReturnValue:
         alert = _("Учётная запись отключена. Обратитесь к администратору.")
     else:
         alert = _("Неверное имя пользователя или пароль.")
-    return render_template("auth/login.html", form=form, alert=alert)
+    return render_template("auth/login.html", form=_redisplayable(form), alert=alert)
 
 
 @bp.post("/logout")

@@ -1,7 +1,8 @@
 """The demo town's cases and works, so a first ``make run`` shows a living map."""
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from geoalchemy2.shape import to_shape
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from webmap.extensions import db
 from webmap.ingest.pipeline import ImportReport, Importer
-from webmap.ingest.readers import get_reader
+from webmap.ingest.readers import RawMessage, Rejected, get_reader
 from webmap.models import Appeal, SourceMessage, Street
 from webmap.services.works import open_work, set_work_status
 
@@ -25,14 +26,29 @@ DEMO_WORKS = {
 }
 
 
-def import_demo_messages(directory: Path) -> dict[str, ImportReport]:
-    """Import every demo channel export; returns each file's report."""
+def _demo_items(directory: Path) -> list[tuple[str, list[RawMessage | Rejected]]]:
+    return [(name, list(get_reader(kind)(directory / "messages" / name))) for kind, name in MESSAGE_FILES]
+
+
+def redate(items: list[RawMessage | Rejected], shift: timedelta) -> list[RawMessage | Rejected]:
+    """The messages moved by ``shift`` in time; ``raw`` keeps the dates the export had."""
+    return [replace(m, posted_at=m.posted_at + shift) if isinstance(m, RawMessage) else m for m in items]
+
+
+def import_demo_messages(directory: Path, *, now: datetime | None = None) -> dict[str, ImportReport]:
+    """Import every demo channel export; returns each file's report.
+
+    The demo exports are from 2022. So that a first ``make run`` shows a town
+    living now (the public map hides fixes older than half a year), every
+    message is moved by whole weeks until the newest is at most a week old.
+    """
     from webmap.services.triage import triage_message
 
-    reports = {}
-    for kind, name in MESSAGE_FILES:
-        reports[name] = Importer(triage_message).run(get_reader(kind)(directory / "messages" / name))
-    return reports
+    files = _demo_items(directory)
+    newest = max(m.posted_at for _, items in files for m in items if isinstance(m, RawMessage))
+    now = now or datetime.now(timezone.utc)
+    shift = timedelta(weeks=max((now - newest).days // 7 - 1, 0))
+    return {name: Importer(triage_message).run(redate(items, shift)) for name, items in files}
 
 
 def _fence_line(point) -> object:
@@ -59,7 +75,8 @@ def seed_demo_works(per_type: int = 2) -> int:
             geom = _fence_line(point) if type_code == "fence" else point
             work = open_work(type_code, geom, [appeal], None)
             first = min(m.posted_at for m in appeal.messages)
-            set_work_status(work, "done", None, public_note=note, now=first + timedelta(days=12))
+            done = min(first + timedelta(days=12), datetime.now(timezone.utc) - timedelta(hours=1))
+            set_work_status(work, "done", None, public_note=note, now=done)
             made += 1
     db.session.commit()
     return made

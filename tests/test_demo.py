@@ -1,0 +1,31 @@
+"""The demo: a first make run shows cases and recently completed works."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask.testing import FlaskCliRunner
+from sqlalchemy import func, select
+
+from webmap.extensions import db
+from webmap.models import Appeal, SourceMessage, Work
+
+
+def test_demo_load_imports_messages_and_completes_works(app_ctx: None, runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert "the gazetteer already holds a town" in result.output
+    assert db.session.scalar(select(func.count()).select_from(SourceMessage)) == 220
+    works = db.session.scalars(select(Work)).all()
+    assert len(works) >= 8 and all(w.status == "done" and w.appeals for w in works)
+    assert {w.type_code for w in works} >= {"speed_bump", "fence", "streetlight", "manhole"}
+    fence = next(w for w in works if w.type_code == "fence")
+    assert db.session.scalar(select(func.ST_GeometryType(Work.geom)).where(Work.id == fence.id)) == "ST_LineString"
+    now = datetime.now(timezone.utc)
+    newest = db.session.scalar(select(func.max(SourceMessage.posted_at)))
+    assert now - timedelta(days=14) < newest <= now  # re-dated to the present
+    assert all(now - timedelta(days=180) < w.done_at <= now for w in works)  # shown on the public map
+    message = db.session.scalar(select(SourceMessage).where(SourceMessage.channel == "pos").limit(1))
+    assert message.raw["Дата поступления"].endswith("2022") or "2022" in message.raw["Дата поступления"]
+    assert all(a.created_at <= a.closed_at for a in db.session.scalars(select(Appeal).where(Appeal.status == "done")))
+    again = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert "messages already imported" in again.output

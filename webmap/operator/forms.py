@@ -4,16 +4,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (FloatField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
+from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from webmap.forms import BaseForm
+from webmap.labels import STATUS
 from webmap.models.constants import APPEAL_STATUSES
 
 COMMENT = Length(max=2000)
 
 
 class VersionedForm(BaseForm):
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
 
 
 class StatusForm(VersionedForm):
@@ -54,8 +56,8 @@ class QueueFilter(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    status = SelectField(_l("Статус"), choices=[("open", "open"), ("all", "all")] + [(s, s) for s in APPEAL_STATUSES],
-                         default="open", validators=[Optional()])
+    status = SelectField(_l("Статус"), choices=[("open", _l("открытые")), ("all", _l("все"))]
+                         + [(code, label) for code, label in STATUS.items()], default="open", validators=[Optional()])
     category = SelectField(_l("Категория"), validators=[Optional()])
     unplaced = HiddenField()
 

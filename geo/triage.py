@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator, TextIO
 from geo.address import DistrictMention, LandmarkMention, StreetMention
 from geo.category import classify
 from geo.index import GazetteerIndex, Place
-from geo.pii import PiiSpan, find_pii
+from geo.pii import PiiSpan, find_pii, redact
 
 MAX_ANALYSED_CHARS = 20_000  # place and category come from the first 20k characters
 MIN_CONFIDENCE = 0.5  # a weaker place is dropped: the operator places the message
@@ -42,6 +42,20 @@ class TriageResult:
                 "category": self.category}
 
 
+def place_spans(mentions: Iterable[Any]) -> list[tuple[int, int]]:
+    """Spans of place names, which are not people ("на Ленина").
+
+    A bare capitalised word that opens a sentence may be either ("Мира
+    Петровна"): it stays a name candidate.
+    """
+    return [m.span for m in mentions if not (isinstance(m, StreetMention) and m.context == "start")]
+
+
+def redact_personal(text: str, index: GazetteerIndex) -> str:
+    """``text`` with phones, e-mails, links and names replaced, street names kept."""
+    return redact(text, find_pii(text, skip=place_spans(index.extract(text))))
+
+
 def triage(text: str, index: GazetteerIndex, channel: str | None = None, *,
            min_confidence: float = MIN_CONFIDENCE) -> TriageResult:
     """Place, categorise and find personal data in one message.
@@ -60,10 +74,7 @@ def triage(text: str, index: GazetteerIndex, channel: str | None = None, *,
     note = resolution.reason
     if place is not None and place.confidence < min_confidence:
         place, note = None, f"place too uncertain ({place.confidence:.2f})"
-    # Place names are not people ("на Ленина"), but a bare capitalised word that
-    # opens a sentence may be either ("Мира Петровна"): it stays a name candidate.
-    places = [m.span for m in resolution.mentions if not (isinstance(m, StreetMention) and m.context == "start")]
-    pii = tuple(find_pii(text, skip=places))
+    pii = tuple(find_pii(text, skip=place_spans(resolution.mentions)))
     landmark_words = [m.span for m in resolution.mentions if isinstance(m, (LandmarkMention, DistrictMention))]
     category = classify(head, landmark_words)
     if place is None:

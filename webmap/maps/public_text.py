@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
+from flask import has_app_context
 from flask_babel import gettext as _
 
 from geo.pii import find_pii, redact
+from geo.triage import redact_personal
 
 # A post in a community (negative owner id) or one of its comments.
 _VK_POST = re.compile(r"https://(?:m\.)?vk\.(?:com|ru)/wall-\d{1,12}_\d{1,12}(?:\?reply=\d{1,12}(?:&thread=\d{1,12})?)?")
@@ -44,10 +47,22 @@ def source_label(channel: str) -> str:
     return labels.get(channel, _("обращение"))
 
 
-@lru_cache(maxsize=4096)
 def public_text(text: str | None, limit: int = 1000) -> str | None:
-    """``text`` with phones, e-mails, links and person names replaced by placeholders."""
+    """``text`` with phones, e-mails, links and person names replaced by placeholders.
+
+    Street names that are also surnames ("на Мира и Ленина") are kept: the
+    gazetteer index says where the places are.
+    """
     if not text:
         return None
     text = text[:limit]
+    if has_app_context():
+        from webmap.services.triage import current_index
+
+        return _redacted(text, current_index())
     return redact(text, find_pii(text))
+
+
+@lru_cache(maxsize=4096)
+def _redacted(text: str, index: Any) -> str:
+    return redact_personal(text, index)

@@ -39,6 +39,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.conftest import recreate_database  # noqa: E402  (drops and creates a test or bench database)
+
 DEFAULT_URL = "postgresql://webmap:webmap@127.0.0.1:5432/webmap_bench"
 TARGET_P95_MS = 50
 TARGET_HTML_KB = 300
@@ -107,26 +109,6 @@ SEED_SQL = [
        JOIN (SELECT id, row_number() OVER (ORDER BY id) AS r FROM appeals WHERE point IS NOT NULL) a ON a.r = w.r * 4""",
     "DROP TABLE bench_anchor",
 ]
-
-
-def recreate(url: str) -> None:
-    import psycopg2
-
-    server, name = url.rsplit("/", 1)
-    if "bench" not in name:
-        raise SystemExit(f"refusing to drop {name!r}: a benchmark database's name contains 'bench'")
-    conn = psycopg2.connect(server + "/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("CREATE EXTENSION postgis")
-        cur.execute("CREATE EXTENSION pg_trgm")
-    conn.close()
 
 
 def seed(cases: int, works: int) -> None:
@@ -382,7 +364,7 @@ def main() -> None:
     from webmap.models import Appeal, Work
 
     if not args.keep:
-        recreate(url)
+        recreate_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url)})
     with app.app_context():
         if not args.keep:

@@ -42,3 +42,26 @@ def test_operator_places_a_case_by_a_click(app: Flask, auth, page: Any) -> None:
         stored = db.session.get(Appeal, case_id)
         assert stored.point is not None and stored.placed_by == "operator" and stored.district_id is not None
         assert db.session.scalar(select(StatusChange.field).where(StatusChange.appeal_id == case_id)) == "point"
+
+
+def test_hostile_message_is_inert_on_the_case_page(app: Flask, auth, page: Any) -> None:
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>\'); DROP TABLE appeals; --'
+    with app.app_context():
+        auth.user(role="operator", username="olga")
+        case = factories.appeal(messages=[factories.message(hostile, author='<b onmouseover="alert(3)">Иван</b>')])
+        db.session.commit()
+        case_id = case.id
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(page.base_url + "/auth/login")
+    page.fill("input[name=username]", "olga")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("form [type=submit]")
+    page.goto(f"{page.base_url}/operator/cases/{case_id}")
+    text = page.inner_text(".message-text")
+    assert text == hostile  # shown as the resident wrote it...
+    assert page.locator(".message img, .message script, .message b").count() == 0  # ...but as text
+    page.goto(f"{page.base_url}/operator/")
+    assert "DROP TABLE" in page.inner_text("table.cases")
+    page.wait_for_timeout(300)
+    assert dialogs == []

@@ -92,3 +92,12 @@ def test_oversized_photo_is_refused(operator, app: Flask, client: FlaskClient, m
     response = client.post(f"/operator/works/{work.id}/photos", content_type="multipart/form-data",
                            data={"stage": "after", "photo": (io.BytesIO(_jpeg_with_exif() + b"0" * 2000), "big.jpg")})
     assert response.status_code == 400
+
+
+def test_huge_upload_is_refused_before_it_is_read(operator, app: Flask, client: FlaskClient, monkeypatch) -> None:
+    monkeypatch.setitem(app.config, "WEBMAP_UPLOAD_MAX_BYTES", 1000)
+    work = _planned_work()
+    response = client.post(f"/operator/works/{work.id}/photos", content_type="multipart/form-data",
+                           data={"stage": "after", "photo": (io.BytesIO(b"\xff\xd8\xff" + b"0" * 200_000), "big.jpg")})
+    assert response.status_code == 413
+    assert work.photos == []

@@ -25,12 +25,14 @@ restrict_blueprint(bp, "crew")
 
 @bp.record_once
 def _install_upload_limit(state) -> None:  # type: ignore[no-untyped-def]
-    """Refuse an oversized upload before anything reads the form (CSRF checking reads it first)."""
+    """Refuse an oversized upload before anything reads the form (CSRF checking reads it first).
+
+    Every multipart form of the app carries one photo (crew and operator pages alike)."""
     state.app.before_request_funcs.setdefault(None, []).insert(0, _limit_upload)
 
 
 def _limit_upload() -> None:
-    if request.endpoint == "crew.done":
+    if request.mimetype == "multipart/form-data":
         request.max_content_length = int(current_app.config["WEBMAP_UPLOAD_MAX_BYTES"]) + FORM_OVERHEAD
 
 

@@ -15,13 +15,6 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def base_layers() -> dict[str, Any]:
-    """Districts and streets as GeoJSON: the town's own base map for small page maps."""
-    from webmap.maps.layers import districts_geojson, streets_geojson
-
-    return {"districts": districts_geojson(), "streets": streets_geojson()}
-
-
 def register(app: Flask) -> None:
     labels.register(app)
-    app.jinja_env.globals.update(url_with=url_with, base_layers=base_layers)
+    app.jinja_env.globals["url_with"] = url_with

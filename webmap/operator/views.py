@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from webmap.auth.roles import role_required
 from webmap.extensions import db
 from webmap.labels import STATUS
+from webmap.maps.page import base_config
 from webmap.models import Appeal, Category, StatusChange, User, WorkType
 from webmap.models.constants import OPEN_STATUSES
 from webmap.operator import bp
@@ -86,7 +87,7 @@ def _case_context(appeal: Appeal) -> dict:
     forms["work"].type_code.choices = [(t.code, t.name_ru) for t in db.session.scalars(select(WorkType))]
     forms["work"].crew_id.choices = crews
     return {"appeal": appeal, "point": point, "trail": list(trail), "forms": forms,
-            "overdue": is_overdue(appeal)}
+            "overdue": is_overdue(appeal), "map_config": base_config()}
 
 
 @bp.get("/cases/<int:appeal_id>")

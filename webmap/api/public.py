@@ -14,7 +14,7 @@ from webmap.maps.audience import PUBLIC, Audience
 from webmap.maps.detail import public_case, public_work
 from webmap.maps.features import MapSettings, features_in_view
 from webmap.maps.layers import districts_geojson, houses_geojson, landmarks_geojson, streets_geojson
-from webmap.maps.params import check_known, parse_bbox, parse_int, single
+from webmap.maps.params import BBox, check_known, parse_bbox, parse_int, single
 from webmap.maps.query import feature_query
 from webmap.models import Work, WorkPhoto
 
@@ -75,22 +75,22 @@ def base_districts() -> Response:
     return json_body(districts_geojson(), max_age=BASE_MAX_AGE)
 
 
+def _bbox_and_zoom() -> tuple[BBox, int]:
+    """The view of a base-layer request: ``bbox`` and ``zoom``, and nothing else."""
+    check_known(request.args, ("bbox", "zoom"))
+    return parse_bbox(single(request.args, "bbox")), parse_int("zoom", single(request.args, "zoom"), 0, 22)
+
+
 @bp.get("/base/streets")
 def base_streets() -> Response:
     """Street lines inside ``bbox``, simplified for ``zoom``."""
-    check_known(request.args, ("bbox", "zoom"))
-    bbox = parse_bbox(single(request.args, "bbox"))
-    zoom = parse_int("zoom", single(request.args, "zoom"), 0, 22)
-    return json_body(streets_geojson(bbox, zoom), max_age=BASE_MAX_AGE)
+    return json_body(streets_geojson(*_bbox_and_zoom()), max_age=BASE_MAX_AGE)
 
 
 @bp.get("/base/houses")
 def base_houses() -> Response:
     """House numbers inside ``bbox`` (none below zoom 16)."""
-    check_known(request.args, ("bbox", "zoom"))
-    bbox = parse_bbox(single(request.args, "bbox"))
-    zoom = parse_int("zoom", single(request.args, "zoom"), 0, 22)
-    return json_body(houses_geojson(bbox, zoom), max_age=BASE_MAX_AGE)
+    return json_body(houses_geojson(*_bbox_and_zoom()), max_age=BASE_MAX_AGE)
 
 
 @bp.get("/base/landmarks")

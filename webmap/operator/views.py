@@ -114,7 +114,8 @@ def _refused(appeal: Appeal, form, error: str | None = None) -> tuple[str, int]:
     return render_template("operator/case.html", **_case_context(appeal)), 409 if stale else 400
 
 
-def _user() -> User:
+def current_staff() -> User:
+    """The logged-in user as a model object, for audit records."""
     return current_user._get_current_object()
 
 
@@ -130,7 +131,7 @@ def change_case_status(appeal_id: int):
     if form.status.data == "duplicate" and original is None:
         return _refused(appeal, form, _("Нет обращения с таким номером."))
     try:
-        change_status(appeal, form.status.data, _user(), comment=form.comment.data or None,
+        change_status(appeal, form.status.data, current_staff(), comment=form.comment.data or None,
                       duplicate_of=original, public_note=form.public_note.data or None,
                       expected_version=form.version.data)
     except WorkflowError as exc:
@@ -147,7 +148,7 @@ def change_case_category(appeal_id: int):
     if not form.validate():
         return _refused(appeal, form)
     try:
-        set_category(appeal, form.category.data, _user(), expected_version=form.version.data)
+        set_category(appeal, form.category.data, current_staff(), expected_version=form.version.data)
     except WorkflowError as exc:
         return _refused(appeal, form, str(exc))
     return _done(appeal, _("Категория изменена."))
@@ -173,7 +174,7 @@ def place(appeal_id: int):
     if lon is None or lat is None:
         return _refused(appeal, form, _("Щёлкните по карте или введите адрес."))
     try:
-        place_case(appeal, lon, lat, _user(), address=address, expected_version=form.version.data)
+        place_case(appeal, lon, lat, current_staff(), address=address, expected_version=form.version.data)
     except WorkflowError as exc:
         return _refused(appeal, form, str(exc))
     return _done(appeal, _("Место обращения уточнено."))
@@ -199,7 +200,7 @@ def merge(appeal_id: int):
         others = _other_cases(form.others.data, appeal)
         if not others:
             raise WorkflowError(_("Укажите другие обращения."))
-        merge_cases(appeal, others, _user())
+        merge_cases(appeal, others, current_staff())
     except ValueError as exc:  # WorkflowError is a ValueError; so is a malformed list of numbers
         return _refused(appeal, form, str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."))
     return _done(appeal, _("Обращения объединены."))
@@ -213,7 +214,7 @@ def split(appeal_id: int):
     if not form.validate():
         return _refused(appeal, form)
     try:
-        new = split_case(appeal, list(form.messages.data or []), _user())
+        new = split_case(appeal, list(form.messages.data or []), current_staff())
     except WorkflowError as exc:
         return _refused(appeal, form, str(exc))
     db.session.commit()
@@ -237,7 +238,7 @@ def new_work(appeal_id: int):
     try:
         others = _other_cases(form.also.data, appeal) if form.also.data else []
         crew = db.session.get(User, form.crew_id.data) if form.crew_id.data else None
-        work = open_work(form.type_code.data, to_shape(appeal.point), [appeal, *others], _user(), crew=crew,
+        work = open_work(form.type_code.data, to_shape(appeal.point), [appeal, *others], current_staff(), crew=crew,
                          public_note=form.public_note.data or None)
     except ValueError as exc:
         return _refused(appeal, form, str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."))

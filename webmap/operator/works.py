@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,7 +18,7 @@ from webmap.labels import WORK_STATUS
 from webmap.models import User, Work, WorkPhoto
 from webmap.models.constants import WORK_STATUSES
 from webmap.operator import bp
-from webmap.operator.views import OPERATORS
+from webmap.operator.views import OPERATORS, current_staff
 from webmap.services.workflow import WorkflowError
 from webmap.services.works import set_work_status
 
@@ -93,7 +92,7 @@ def work_status(work_id: int):
     if not form.validate():
         return _refused(work_id, "; ".join(e for errors in form.errors.values() for e in errors))
     try:
-        set_work_status(work, form.status.data, current_user._get_current_object(),
+        set_work_status(work, form.status.data, current_staff(),
                         comment=form.comment.data or None, public_note=form.public_note.data or None)
     except WorkflowError as exc:
         return _refused(work_id, str(exc))

@@ -11,7 +11,7 @@ from shapely.geometry import Point
 from sqlalchemy import func, select
 
 from webmap.extensions import db
-from webmap.models import Appeal, Category, District, SourceMessage, User
+from webmap.models import Appeal, Category, District, User
 from webmap.services.workflow import WorkflowError, change_status, check_version, record
 
 
@@ -87,7 +87,3 @@ def split_case(appeal: Appeal, message_ids: list[int], user: User | None) -> App
     db.session.flush()
     return new
 
-
-def messages_of(appeal_id: int) -> list[SourceMessage]:
-    return list(db.session.scalars(select(SourceMessage).where(SourceMessage.appeal_id == appeal_id)
-                                   .order_by(SourceMessage.posted_at)))

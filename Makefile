@@ -9,13 +9,18 @@ TEST_DATABASE_URL ?= $(shell scripts/pg.sh url webmap_test)
 OWN_SERVER := $(if $(filter environment,$(origin DATABASE_URL)),,yes)
 export DATABASE_URL TEST_DATABASE_URL
 
-.PHONY: run test setup deps venv vendor translations db server
+.PHONY: run test check setup deps venv vendor translations db server
 
 run: setup db
 	$(BIN)/webmap run --host 127.0.0.1 --port 5000
 
 test: setup server
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Static checks: lint and format (ruff).
+check: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 setup: deps venv vendor translations
 

@@ -14,6 +14,7 @@ districts, channels, trend, works, receptions), the median and best of ``--runs`
 warm runs, against the 500 ms target; then, apart, the planning map's data (districts
 GeoJSON and DBSCAN hot spots) and the whole page as a browser gets it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -145,17 +146,23 @@ def main() -> None:
             load_town_dir(ROOT / "data" / "demo-town")
             start = time.perf_counter()
             counts = seed(args.cases)
-            print(f"seeded {counts['appeals']:,} cases, {counts['source_messages']:,} messages, "
-                  f"{counts['works']:,} works in {time.perf_counter() - start:.1f} s")
+            print(
+                f"seeded {counts['appeals']:,} cases, {counts['source_messages']:,} messages, "
+                f"{counts['works']:,} works in {time.perf_counter() - start:.1f} s"
+            )
         year = an.Filters(date(2025, 1, 1), date(2025, 12, 31), tz=app.config["WEBMAP_TIMEZONE"])
         figures = an.summary(year)
-        print(f"year 2025, town-wide: {figures['received']:,} cases received, {figures['done']:,} done, "
-              f"median {figures['median_days']} d, 90th percentile {figures['p90_days']} d")
+        print(
+            f"year 2025, town-wide: {figures['received']:,} cases received, {figures['done']:,} done, "
+            f"median {figures['median_days']} d, 90th percentile {figures['p90_days']} d"
+        )
 
         median, best = timed(lambda: an.dashboard(year), args.runs)
         verdict = "OK" if median <= TARGET_MS else "OVER TARGET"
-        print(f"dashboard queries (year, town-wide): median {median:.0f} ms, best {best:.0f} ms "
-              f"over {args.runs} runs; target <= {TARGET_MS} ms: {verdict}")
+        print(
+            f"dashboard queries (year, town-wide): median {median:.0f} ms, best {best:.0f} ms "
+            f"over {args.runs} runs; target <= {TARGET_MS} ms: {verdict}"
+        )
         weekly = an.Filters(year.date_from, year.date_to, step="week", tz=year.tz)
         median, best = timed(lambda: an.dashboard(weekly), args.runs)
         print(f"  same, weekly trend: median {median:.0f} ms, best {best:.0f} ms")
@@ -163,8 +170,10 @@ def main() -> None:
         print(f"map: districts with figures: median {median:.0f} ms, best {best:.0f} ms")
         spots = an.hotspots(year, an.HotspotParams())
         median, best = timed(lambda: an.hotspots(year, an.HotspotParams()), max(3, args.runs // 2))
-        print(f"map: hot spots (DBSCAN 100 m, 3 cases, no work within 100 m; {len(spots)} found): "
-              f"median {median:.0f} ms, best {best:.0f} ms")
+        print(
+            f"map: hot spots (DBSCAN 100 m, 3 cases, no work within 100 m; {len(spots)} found): "
+            f"median {median:.0f} ms, best {best:.0f} ms"
+        )
 
         from webmap.models import User
 

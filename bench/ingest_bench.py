@@ -8,6 +8,7 @@ writing) and the importer's peak memory (max RSS of the import processes).
 The database is BENCH_DATABASE_URL (default: webmap_bench_ingest on the
 ``make run`` server), created anew, migrated and loaded with the demo town.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def generate(directory: Path, n: int, seed: int = 7) -> dict[str, Path]:
     """Write one export per channel, N messages in all, texts varied from the labelled set."""
     rnd = random.Random(seed)
     texts = _texts()
-    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
     counts = {ch: int(n * share) for ch, share in SHARES.items()}
     counts["vk"] += n - sum(counts.values())
 
@@ -52,24 +53,46 @@ def generate(directory: Path, n: int, seed: int = 7) -> dict[str, Path]:
         return start + timedelta(minutes=5 * i + rnd.randint(0, 4))
 
     paths = {}
-    items = [{"id": i, "owner_id": -1, "from_id": 1000 + i, "date": int(when(i).timestamp()), "text": text(i)}
-             for i in range(counts["vk"])]
+    items = [
+        {"id": i, "owner_id": -1, "from_id": 1000 + i, "date": int(when(i).timestamp()), "text": text(i)}
+        for i in range(counts["vk"])
+    ]
     paths["vk"] = directory / "vk.json"
-    paths["vk"].write_text(json.dumps({"response": {"count": len(items), "items": items}}, ensure_ascii=False),
-                           encoding="utf-8")
-    messages = [{"id": i, "type": "message", "date": when(i).strftime("%Y-%m-%dT%H:%M:%S"),
-                 "date_unixtime": str(int(when(i).timestamp())), "from": f"Житель {i}", "from_id": f"user{i}",
-                 "text": text(i)} for i in range(counts["telegram"])]
+    paths["vk"].write_text(
+        json.dumps({"response": {"count": len(items), "items": items}}, ensure_ascii=False), encoding="utf-8"
+    )
+    messages = [
+        {
+            "id": i,
+            "type": "message",
+            "date": when(i).strftime("%Y-%m-%dT%H:%M:%S"),
+            "date_unixtime": str(int(when(i).timestamp())),
+            "from": f"Житель {i}",
+            "from_id": f"user{i}",
+            "text": text(i),
+        }
+        for i in range(counts["telegram"])
+    ]
     paths["telegram"] = directory / "result.json"
-    paths["telegram"].write_text(json.dumps({"name": "bench", "type": "public_supergroup", "id": 1,
-                                             "messages": messages}, ensure_ascii=False), encoding="utf-8")
+    paths["telegram"].write_text(
+        json.dumps({"name": "bench", "type": "public_supergroup", "id": 1, "messages": messages}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     paths["pos"] = directory / "pos.csv"
     with paths["pos"].open("w", encoding="cp1251", errors="replace", newline="") as f:
         w = csv.writer(f, delimiter=";")
         w.writerow(["Номер", "Дата поступления", "Категория", "Текст сообщения", "Статус", "Заявитель"])
         for i in range(counts["pos"]):
-            w.writerow([f"ПОС-{i}", when(i).strftime("%d.%m.%Y %H:%M"), "Благоустройство", text(i).replace("№", "N"),
-                        "Зарегистрировано", f"Заявитель {i}"])
+            w.writerow(
+                [
+                    f"ПОС-{i}",
+                    when(i).strftime("%d.%m.%Y %H:%M"),
+                    "Благоустройство",
+                    text(i).replace("№", "N"),
+                    "Зарегистрировано",
+                    f"Заявитель {i}",
+                ]
+            )
     paths["reception"] = directory / "receptions.csv"
     with paths["reception"].open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
@@ -90,21 +113,25 @@ def main() -> None:
     recreate_database(url)
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run([WEBMAP, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([WEBMAP, "gazetteer", "load", str(ROOT / "data" / "demo-town")], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [WEBMAP, "gazetteer", "load", str(ROOT / "data" / "demo-town")], env=env, check=True, capture_output=True
+    )
     total = 0.0
     for kind, path in paths.items():
         started = time.perf_counter()
-        done = subprocess.run([WEBMAP, "import", kind, str(path), "--batch-size", "1000"], env=env,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [WEBMAP, "import", kind, str(path), "--batch-size", "1000"], env=env, capture_output=True, text=True
+        )
         seconds = time.perf_counter() - started
         total += seconds
         if done.returncode:
             sys.exit(f"{kind} import failed: {done.stderr[-2000:]}")
         print(f"{kind:10s} {seconds:7.1f} s  {done.stdout.splitlines()[0]}")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"messages: {args.messages}, seconds: {total:.1f}, messages/s: {args.messages / total:.0f} "
-          f"(target >= 300), peak memory of an import process: {peak_mb:.0f} MB (target < 500 MB)")
+    print(
+        f"messages: {args.messages}, seconds: {total:.1f}, messages/s: {args.messages / total:.0f} "
+        f"(target >= 300), peak memory of an import process: {peak_mb:.0f} MB (target < 500 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ Printed:
   FastMarkerCluster (the points as one array), written to files and opened from a local
   http server: their HTML size and time, and our ratio to each.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +127,10 @@ def seed(cases: int, works: int) -> None:
 
 # ---- views ------------------------------------------------------------------------
 
+
 def view_bbox(lon: float, lat: float, zoom: int, size: tuple[int, int] = SCREEN) -> str:
     """The bbox a screen of ``size`` pixels shows around (lon, lat) at ``zoom`` (Web Mercator)."""
-    scale = 256 * 2 ** zoom
+    scale = 256 * 2**zoom
 
     def x(lon_: float) -> float:
         return (lon_ + 180) / 360 * scale
@@ -156,14 +159,16 @@ def views(kind: str, n: int, rng: random.Random) -> list[tuple[str, int]]:
 
     out = []
     if kind == "town":
-        (cx, cy), = db.session.execute(text("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)) c "
-                                            "FROM districts) q")).all()
+        ((cx, cy),) = db.session.execute(
+            text("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Extent(geom)) c FROM districts) q")
+        ).all()
         for i in range(n):
             zoom = 13 + i % 2
             out.append((view_bbox(cx + rng.uniform(-0.004, 0.004), cy + rng.uniform(-0.002, 0.002), zoom), zoom))
     elif kind == "district":
-        centres = db.session.execute(text("SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) "
-                                          "FROM districts")).all()
+        centres = db.session.execute(
+            text("SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM districts")
+        ).all()
         for _ in range(n):
             x, y = rng.choice(centres)
             out.append((view_bbox(x + rng.uniform(-0.002, 0.002), y + rng.uniform(-0.001, 0.001), 16), 16))
@@ -200,8 +205,9 @@ def bench_api(app: Any, requests: int) -> list[tuple[str, str, dict[str, float]]
 
             page = client.get("/auth/login").get_data(as_text=True)
             token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-            response = client.post("/auth/login", data={"username": "bench-operator", "password": "bench-password",
-                                                        "csrf_token": token})
+            response = client.post(
+                "/auth/login", data={"username": "bench-operator", "password": "bench-password", "csrf_token": token}
+            )
             assert response.status_code == 302, "the bench operator could not log in"
         for kind in ("town", "district", "street"):
             with app.app_context():
@@ -218,15 +224,25 @@ def bench_api(app: Any, requests: int) -> list[tuple[str, str, dict[str, float]]
                 sizes.append(len(response.data))
                 features.append(len(body["features"]))
                 clustered += body["clustered"]
-            rows.append((audience, kind, {
-                "p50": percentile(times, 0.5), "p95": percentile(times, 0.95), "max": max(times),
-                "features": statistics.mean(features), "kb": statistics.mean(sizes) / 1024,
-                "clustered": clustered / len(todo),
-            }))
+            rows.append(
+                (
+                    audience,
+                    kind,
+                    {
+                        "p50": percentile(times, 0.5),
+                        "p95": percentile(times, 0.95),
+                        "max": max(times),
+                        "features": statistics.mean(features),
+                        "kb": statistics.mean(sizes) / 1024,
+                        "clustered": clustered / len(todo),
+                    },
+                )
+            )
     return rows
 
 
 # ---- pages in Chromium --------------------------------------------------------------
+
 
 def serve_app(app: Any) -> tuple[str, Any]:
     from werkzeug.serving import make_server
@@ -253,8 +269,11 @@ def first_markers(url: str, runs: int = 5, timeout_s: float = 180) -> tuple[floa
     times, offsite, transferred = [], [], 0
     host = url.split("/", 3)[2]
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for run in range(runs):
             context = browser.new_context(viewport={"width": 1280, "height": 800})
 
@@ -268,7 +287,7 @@ def first_markers(url: str, runs: int = 5, timeout_s: float = 180) -> tuple[floa
             context.route("**/*", guard)
             page = context.new_page()
             sizes: list[int] = []
-            page.on("response", lambda r: sizes.append(int(r.headers.get("content-length") or 0)))
+            page.on("response", lambda r, sizes=sizes: sizes.append(int(r.headers.get("content-length") or 0)))
             start = time.perf_counter()
             page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
             page.wait_for_selector(".leaflet-marker-icon", timeout=timeout_s * 1000)
@@ -283,21 +302,27 @@ def first_markers(url: str, runs: int = 5, timeout_s: float = 180) -> tuple[floa
 
 def public_points(app: Any) -> list[tuple[float, float, str]]:
     """What the public map shows by default: done works of the last N days and cases in work."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sqlalchemy import text
 
     from webmap.extensions import db
 
-    cut = datetime.now(timezone.utc) - timedelta(days=app.config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"])
+    cut = datetime.now(UTC) - timedelta(days=app.config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"])
     with app.app_context():
-        return [tuple(r) for r in db.session.execute(text(
-            "SELECT ST_Y(ST_PointOnSurface(w.geom)), ST_X(ST_PointOnSurface(w.geom)), t.name_ru || ', ' || "
-            "to_char(w.done_at, 'DD.MM.YYYY') FROM works w JOIN work_types t ON t.code = w.type_code "
-            "WHERE w.status = 'done' AND w.done_at >= :cut "
-            "UNION ALL SELECT ST_Y(a.point), ST_X(a.point), c.name_ru || ' — в работе' FROM appeals a "
-            "JOIN categories c ON c.code = a.category_code WHERE a.status = 'in_work' AND a.point IS NOT NULL"),
-            {"cut": cut})]
+        return [
+            tuple(r)
+            for r in db.session.execute(
+                text(
+                    "SELECT ST_Y(ST_PointOnSurface(w.geom)), ST_X(ST_PointOnSurface(w.geom)), t.name_ru || ', ' || "
+                    "to_char(w.done_at, 'DD.MM.YYYY') FROM works w JOIN work_types t ON t.code = w.type_code "
+                    "WHERE w.status = 'done' AND w.done_at >= :cut "
+                    "UNION ALL SELECT ST_Y(a.point), ST_X(a.point), c.name_ru || ' — в работе' FROM appeals a "
+                    "JOIN categories c ON c.code = a.category_code WHERE a.status = 'in_work' AND a.point IS NOT NULL"
+                ),
+                {"cut": cut},
+            )
+        ]
 
 
 def folium_pages(app: Any, points: list[tuple[float, float, str]], directory: Path) -> dict[str, Path]:
@@ -313,7 +338,9 @@ def folium_pages(app: Any, points: list[tuple[float, float, str]], directory: Pa
     pages = {}
 
     def base(m: Any) -> Any:  # the town's districts and streets, as the old folium page drew them
-        folium.GeoJson(districts, style_function=lambda f: {"color": "#5b6b7a", "weight": 2, "fillOpacity": 0.3}).add_to(m)
+        folium.GeoJson(
+            districts, style_function=lambda f: {"color": "#5b6b7a", "weight": 2, "fillOpacity": 0.3}
+        ).add_to(m)
         folium.GeoJson(streets, style_function=lambda f: {"color": "#8a8f98", "weight": 5}).add_to(m)
         return m
 
@@ -321,7 +348,7 @@ def folium_pages(app: Any, points: list[tuple[float, float, str]], directory: Pa
         from webmap.maps.layers import districts_geojson, streets_geojson
 
         districts, streets = districts_geojson(), streets_geojson()
-        m = base(folium.Map(location=(lat0, lon0), zoom_start=14, tiles=None, **{"maxZoom": 19}))
+        m = base(folium.Map(location=(lat0, lon0), zoom_start=14, tiles=None, maxZoom=19))
         cluster = MarkerCluster().add_to(m)
         for lat, lon, label in points:
             folium.Marker((lat, lon), popup=label, tooltip=label).add_to(cluster)
@@ -329,10 +356,12 @@ def folium_pages(app: Any, points: list[tuple[float, float, str]], directory: Pa
         pages["folium MarkerCluster"] = directory / "marker_cluster.html"
         m.save(str(pages["folium MarkerCluster"]))
 
-        m = base(folium.Map(location=(lat0, lon0), zoom_start=14, tiles=None, **{"maxZoom": 19}))
+        m = base(folium.Map(location=(lat0, lon0), zoom_start=14, tiles=None, maxZoom=19))
         # the default callback draws AwesomeMarkers icons (from a CDN): a plain marker instead
-        FastMarkerCluster([(lat, lon) for lat, lon, _ in points],
-                          callback="function (row) { return L.marker(new L.LatLng(row[0], row[1])); }").add_to(m)
+        FastMarkerCluster(
+            [(lat, lon) for lat, lon, _ in points],
+            callback="function (row) { return L.marker(new L.LatLng(row[0], row[1])); }",
+        ).add_to(m)
         make_offline(m.get_root())
         pages["folium FastMarkerCluster"] = directory / "fast_marker_cluster.html"
         m.save(str(pages["folium FastMarkerCluster"]))
@@ -377,16 +406,22 @@ def main() -> None:
         n_works = db.session.scalar(select(func.count()).select_from(Work))
         db.session.remove()
     print(f"database {url.rsplit('/', 1)[1]}: {n_cases} cases, {n_works} works")
-    print(f"max features before clustering: {app.config['WEBMAP_MAP_MAX_FEATURES']}, "
-          f"cell {app.config['WEBMAP_MAP_CLUSTER_CELL_PX']} px, fixed hidden after "
-          f"{app.config['WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS']} days")
+    print(
+        f"max features before clustering: {app.config['WEBMAP_MAP_MAX_FEATURES']}, "
+        f"cell {app.config['WEBMAP_MAP_CLUSTER_CELL_PX']} px, fixed hidden after "
+        f"{app.config['WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS']} days"
+    )
 
     print(f"\n/api/features latency, {args.requests} views each, in-process (target p95 <= {TARGET_P95_MS} ms)")
-    print(f"{'audience':9} {'view':9} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'features':>9} {'KB':>6} {'clustered':>9}  ok")
+    print(
+        f"{'audience':9} {'view':9} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'features':>9} {'KB':>6} {'clustered':>9}  ok"
+    )
     for audience, kind, r in bench_api(app, args.requests):
         ok = "yes" if r["p95"] <= TARGET_P95_MS else "NO"
-        print(f"{audience:9} {kind:9} {r['p50']:7.1f} {r['p95']:7.1f} {r['max']:7.1f} {r['features']:9.0f} "
-              f"{r['kb']:6.1f} {r['clustered']:9.0%}  {ok}")
+        print(
+            f"{audience:9} {kind:9} {r['p50']:7.1f} {r['p95']:7.1f} {r['max']:7.1f} {r['features']:9.0f} "
+            f"{r['kb']:6.1f} {r['clustered']:9.0%}  {ok}"
+        )
     if args.no_browser:
         return
 
@@ -396,12 +431,18 @@ def main() -> None:
     ours_time, ours_bytes, offsite = first_markers(base + "/")
     server.shutdown()
     points = public_points(app)
-    print(f"\npublic page vs folium, the same {len(points)} points (done works of the last "
-          f"{app.config['WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS']} days and cases in work), headless Chromium, median of 5")
-    print(f"{'page':26} {'HTML KB':>9} {'fetched KB':>10} {'first markers s':>15} {'HTML ratio':>10} {'time ratio':>10}")
-    print(f"{'webmap (bbox + server clusters)':26.26} {len(html) / 1024:9.1f} {ours_bytes / 1024:10.1f} {ours_time:15.2f}"
-          f" {'':>10} {'':>10}   targets: <= {TARGET_HTML_KB} KB, <= {TARGET_FIRST_MARKERS_S} s: "
-          f"{'yes' if len(html) / 1024 <= TARGET_HTML_KB and ours_time <= TARGET_FIRST_MARKERS_S else 'NO'}")
+    print(
+        f"\npublic page vs folium, the same {len(points)} points (done works of the last "
+        f"{app.config['WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS']} days and cases in work), headless Chromium, median of 5"
+    )
+    print(
+        f"{'page':26} {'HTML KB':>9} {'fetched KB':>10} {'first markers s':>15} {'HTML ratio':>10} {'time ratio':>10}"
+    )
+    print(
+        f"{'webmap (bbox + server clusters)':26.26} {len(html) / 1024:9.1f} {ours_bytes / 1024:10.1f} {ours_time:15.2f}"
+        f" {'':>10} {'':>10}   targets: <= {TARGET_HTML_KB} KB, <= {TARGET_FIRST_MARKERS_S} s: "
+        f"{'yes' if len(html) / 1024 <= TARGET_HTML_KB and ours_time <= TARGET_FIRST_MARKERS_S else 'NO'}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         pages = folium_pages(app, points, Path(tmp))
         files, server = serve_dir(Path(tmp))
@@ -409,8 +450,10 @@ def main() -> None:
             size = path.stat().st_size
             seconds, fetched, off = first_markers(f"{files}/{path.name}", runs=3)
             offsite += off
-            print(f"{name:26} {size / 1024:9.1f} {fetched / 1024:10.1f} {seconds:15.2f} "
-                  f"{len(html) / size:10.4f} {ours_time / seconds:10.3f}")
+            print(
+                f"{name:26} {size / 1024:9.1f} {fetched / 1024:10.1f} {seconds:15.2f} "
+                f"{len(html) / size:10.4f} {ours_time / seconds:10.3f}"
+            )
         server.shutdown()
     print("off-site requests:", offsite or "none")
 

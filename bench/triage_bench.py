@@ -8,6 +8,7 @@ with the ratio to Nominatim's public usage policy of one request a second.
 
 usage: python bench/triage_bench.py [--n 10000] [--seed 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,14 +34,14 @@ SUFFIXES = ["", "", " #Покачи", " Тел. 8-912-345-67-89", " уже 3 д�
 
 
 def _typo(text: str, rnd: random.Random) -> str:
-    words = [m for m in re.finditer(r"[а-яё]{5,}", text)]
+    words = list(re.finditer(r"[а-яё]{5,}", text))
     if not words:
         return text
     m = rnd.choice(words)
     w = m.group()
     i = rnd.randrange(1, len(w) - 2)
-    w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
-    return text[: m.start()] + w + text[m.end():]
+    w = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+    return text[: m.start()] + w + text[m.end() :]
 
 
 def generate(n: int, seed: int) -> list[str]:
@@ -88,8 +89,10 @@ def main() -> None:
     p95 = statistics.quantiles(latencies, n=100)[94] * 1000
     print(f"index built in {build:.2f} s (demo town, cold morphology)")
     print(f"messages: {len(messages)}, placed: {placed} ({placed / len(messages):.0%}), total {total:.2f} s")
-    print(f"throughput: {rate:,.0f} messages/s (one process, wall clock); "
-          f"{len(messages) / cpu:,.0f} messages/s per CPU second (what a busy machine hides)")
+    print(
+        f"throughput: {rate:,.0f} messages/s (one process, wall clock); "
+        f"{len(messages) / cpu:,.0f} messages/s per CPU second (what a busy machine hides)"
+    )
     print(f"latency: p50 {p50:.3f} ms, p95 {p95:.3f} ms, max {max(latencies) * 1000:.1f} ms")
     print(f"vs Nominatim public policy ({NOMINATIM_PER_SECOND:g} request/s): {rate / NOMINATIM_PER_SECOND:,.0f}x")
 

@@ -15,10 +15,11 @@ reads the words around a name to decide whether it is a place at all:
 
 Deciding which mention wins, and refusing to choose, is the index's job.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence, Union
 
 from geo import morph
 from geo.housenumber import HouseMatch, counts_something, match_house
@@ -30,27 +31,103 @@ FuzzyStreetIds = Callable[[str], "tuple[frozenset[int], float] | None"]
 
 _TYPE_ABBREVIATIONS: dict[str, frozenset[str]] = {
     "ул": frozenset({"улица"}),
-    "пр": frozenset({"проспект", "проезд"}), "пр-т": frozenset({"проспект"}), "пр-кт": frozenset({"проспект"}),
-    "просп": frozenset({"проспект"}), "пер": frozenset({"переулок"}), "пр-д": frozenset({"проезд"}),
-    "б-р": frozenset({"бульвар"}), "бул": frozenset({"бульвар"}), "бульв": frozenset({"бульвар"}),
-    "ш": frozenset({"шоссе"}), "пл": frozenset({"площадь"}), "наб": frozenset({"набережная"}),
+    "пр": frozenset({"проспект", "проезд"}),
+    "пр-т": frozenset({"проспект"}),
+    "пр-кт": frozenset({"проспект"}),
+    "просп": frozenset({"проспект"}),
+    "пер": frozenset({"переулок"}),
+    "пр-д": frozenset({"проезд"}),
+    "б-р": frozenset({"бульвар"}),
+    "бул": frozenset({"бульвар"}),
+    "бульв": frozenset({"бульвар"}),
+    "ш": frozenset({"шоссе"}),
+    "пл": frozenset({"площадь"}),
+    "наб": frozenset({"набережная"}),
 }
 _TYPE_WORDS = ("улица", "проспект", "переулок", "проезд", "бульвар", "шоссе", "площадь", "набережная", "тупик")
 HOUSE_MARKERS = frozenset({"д", "дом", "дома", "доме", "домом", "дому"})
-CROSSING_WORDS = frozenset({
-    "перекресток", "перекрестка", "перекрестке", "перекрестком", "перекрестку", "перекрестки",
-    "угол", "угла", "углу", "углом", "пересечение", "пересечения", "пересечении", "пересечением", "перекрестье",
-})
-STREET_PREPS = frozenset({
-    "на", "по", "вдоль", "около", "возле", "у", "напротив", "от", "до", "за", "перед", "близ", "вблизи",
-    "к", "ко", "с", "со", "между", "районе", "через", "угол", "углу", "пересечении", "перекрестке", "конце",
-    "начале", "середине", "и",
-}) | CROSSING_WORDS
+CROSSING_WORDS = frozenset(
+    {
+        "перекресток",
+        "перекрестка",
+        "перекрестке",
+        "перекрестком",
+        "перекрестку",
+        "перекрестки",
+        "угол",
+        "угла",
+        "углу",
+        "углом",
+        "пересечение",
+        "пересечения",
+        "пересечении",
+        "пересечением",
+        "перекрестье",
+    }
+)
+STREET_PREPS = (
+    frozenset(
+        {
+            "на",
+            "по",
+            "вдоль",
+            "около",
+            "возле",
+            "у",
+            "напротив",
+            "от",
+            "до",
+            "за",
+            "перед",
+            "близ",
+            "вблизи",
+            "к",
+            "ко",
+            "с",
+            "со",
+            "между",
+            "районе",
+            "через",
+            "угол",
+            "углу",
+            "пересечении",
+            "перекрестке",
+            "конце",
+            "начале",
+            "середине",
+            "и",
+        }
+    )
+    | CROSSING_WORDS
+)
 # Before a one-word alias ("у стадиона"); not "из", "от", "с": "ответ из администрации" is no place.
-PLACE_PREPS = frozenset({
-    "у", "возле", "около", "рядом", "напротив", "за", "перед", "в", "во", "на", "вдоль", "близ", "вблизи",
-    "до", "к", "ко", "районе", "территории", "между", "позади", "сзади", "под", "мимо",
-})
+PLACE_PREPS = frozenset(
+    {
+        "у",
+        "возле",
+        "около",
+        "рядом",
+        "напротив",
+        "за",
+        "перед",
+        "в",
+        "во",
+        "на",
+        "вдоль",
+        "близ",
+        "вблизи",
+        "до",
+        "к",
+        "ко",
+        "районе",
+        "территории",
+        "между",
+        "позади",
+        "сзади",
+        "под",
+        "мимо",
+    }
+)
 _MOTION_PREPS = frozenset({"в", "во", "на"})  # with the accusative they say where to, not where
 
 
@@ -97,7 +174,7 @@ class CrossingMention:
     span: tuple[int, int]
 
 
-Mention = Union[StreetMention, LandmarkMention, DistrictMention, CrossingMention]
+Mention = StreetMention | LandmarkMention | DistrictMention | CrossingMention
 
 
 @dataclass
@@ -137,8 +214,11 @@ class AddressParser:
                 m = self._street(scan, hit)
             elif self._place_context_ok(scan.tokens, hit):
                 span = (scan.tokens[hit.start].start, scan.tokens[hit.end - 1].end)
-                m = (LandmarkMention(hit.targets, hit.needs_context, span) if hit.kind == LANDMARK
-                     else DistrictMention(hit.targets, span))
+                m = (
+                    LandmarkMention(hit.targets, hit.needs_context, span)
+                    if hit.kind == LANDMARK
+                    else DistrictMention(hit.targets, span)
+                )
             else:
                 m = None
             if m is not None:
@@ -195,13 +275,25 @@ class AddressParser:
                 return None  # "северная часть города", "школьный автобус"
             if tokens[j].cap and morph.name_tags(tokens[j].text)[0] & {"Patr", "Surn"}:
                 return None  # "Мира Петровна": a person
-        if context == "start" and k >= 0 and tokens[k].kind == "word" and tokens[k].cap \
-                and morph.name_tags(tokens[k].text)[0]:
+        if (
+            context == "start"
+            and k >= 0
+            and tokens[k].kind == "word"
+            and tokens[k].cap
+            and morph.name_tags(tokens[k].text)[0]
+        ):
             return None  # "Иван Мира"
         start = tokens[k + 1].start if types and k + 1 < i else tokens[i].start
         end = max(tokens[j - 1].end, house.end if house and house.end > tokens[i].start else 0)
-        return StreetMention(hit.targets, types, house.keys if house else (), house.text if house else None,
-                             context, hit.similarity, (start, end))
+        return StreetMention(
+            hit.targets,
+            types,
+            house.keys if house else (),
+            house.text if house else None,
+            context,
+            hit.similarity,
+            (start, end),
+        )
 
     def _house_after(self, scan: _Scan, m: int) -> HouseMatch | None:
         """A house number right after the street: "Мира 5", "Мира, д. 5", "Мира дом № 5"."""
@@ -224,7 +316,7 @@ class AddressParser:
         house = match_house(scan.folded, tokens[m].start)
         if house is None:
             return None
-        for t in tokens[m + 1:m + 8]:
+        for t in tokens[m + 1 : m + 8]:
             if t.start >= house.end:
                 if t.kind == "word" and counts_something(house.number, t.text, comma=marked):
                     return None  # "на Мира 12 фонарей не горят"
@@ -251,9 +343,14 @@ class AddressParser:
     @staticmethod
     def _spoken_house(tokens: Sequence[Token], after: int, before: int) -> HouseMatch | None:
         """A house said as "12 дом" / "5-го дома" next to the street (speech, not addresses)."""
+
         def numbered(i: int) -> HouseMatch | None:
-            if 0 <= i < len(tokens) - 1 and tokens[i].kind == "num" and tokens[i + 1].text.startswith("дом") \
-                    and tokens[i + 1].text in HOUSE_MARKERS:
+            if (
+                0 <= i < len(tokens) - 1
+                and tokens[i].kind == "num"
+                and tokens[i + 1].text.startswith("дом")
+                and tokens[i + 1].text in HOUSE_MARKERS
+            ):
                 digits = "".join(c for c in tokens[i].text if c.isdigit())
                 if digits and 0 < int(digits) < 1000:
                     return HouseMatch((digits,), tokens[i].text, int(digits), tokens[i + 1].end)
@@ -273,8 +370,14 @@ class AddressParser:
         """Street names with typos, looked for only where a street must stand."""
         tokens, out = scan.tokens, []
         for i, t in enumerate(tokens):
-            if (t.kind != "word" or i in scan.hit_tokens or len(t.text) < 5 or t.ordinal
-                    or t.text in self.type_markers or t.text in HOUSE_MARKERS):
+            if (
+                t.kind != "word"
+                or i in scan.hit_tokens
+                or len(t.text) < 5
+                or t.ordinal
+                or t.text in self.type_markers
+                or t.text in HOUSE_MARKERS
+            ):
                 continue
             pi = i - 1
             if pi >= 1 and tokens[pi].text == "." and self._type_at(tokens, pi - 1):
@@ -291,8 +394,7 @@ class AddressParser:
             found = self.fuzzy(t.text)
             if found:
                 streets, sim = found
-                out.append(NameHit(STREET, streets, i, i + 1,
-                                   adjective=morph.is_adjective(t.text), similarity=sim))
+                out.append(NameHit(STREET, streets, i, i + 1, adjective=morph.is_adjective(t.text), similarity=sim))
         return out
 
     # -- landmarks and districts ----------------------------------------------
@@ -301,10 +403,15 @@ class AddressParser:
         i = hit.start
         if hit.needs_context:
             k = i - 1
-            if k >= 0 and tokens[k].kind == "punct" and tokens[k].text in "«\"“":
+            if k >= 0 and tokens[k].kind == "punct" and tokens[k].text in '«"“':
                 k -= 1
-            if k >= 0 and tokens[k].kind == "word" and tokens[k].text not in PLACE_PREPS \
-                    and morph.adjective_forms(tokens[k].text) and k - 1 >= 0:
+            if (
+                k >= 0
+                and tokens[k].kind == "word"
+                and tokens[k].text not in PLACE_PREPS
+                and morph.adjective_forms(tokens[k].text)
+                and k - 1 >= 0
+            ):
                 k -= 1  # "у старого стадиона"
             if k >= 1 and tokens[k].text in ("с", "со") and tokens[k - 1].text == "рядом":
                 k -= 1

@@ -6,21 +6,30 @@ small helpers both share. Similarities are on [0, 1]; the two scales differ
 (pg_trgm gives ~0.55 for a one-letter typo in a ten-letter name, difflib ~0.9),
 so each source has its own threshold (see :class:`geo.index.GazetteerIndex`).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Callable, Iterable
 
 FuzzyStreets = Callable[[str], list[tuple[str, float]]]  # name candidate -> [(street name, similarity)]
 
 # Case endings of adjective street names → the nominative, so that a lookup
 # against nominative names ("молодежная") works for "малодежной".
 _ENDINGS = (
-    ("ой", ("ая", "ой", "ый")), ("ую", ("ая",)), ("ая", ("ая",)), ("ою", ("ая",)),
-    ("ого", ("ый", "ий", "ой")), ("ому", ("ый", "ий", "ой")), ("ым", ("ый", "ий")), ("им", ("ий",)),
-    ("ом", ("ый", "ий", "ой")), ("ем", ("ий",)), ("ей", ("яя", "ий")),
+    ("ой", ("ая", "ой", "ый")),
+    ("ую", ("ая",)),
+    ("ая", ("ая",)),
+    ("ою", ("ая",)),
+    ("ого", ("ый", "ий", "ой")),
+    ("ому", ("ый", "ий", "ой")),
+    ("ым", ("ый", "ий")),
+    ("им", ("ий",)),
+    ("ом", ("ый", "ий", "ой")),
+    ("ем", ("ий",)),
+    ("ей", ("яя", "ий")),
 )
 
 
@@ -65,7 +74,7 @@ def trigram_similarity(a: str, b: str) -> float:
         out: set[str] = set()
         for w in re.findall(r"\w+", s.lower().replace("ё", "е")):
             w = f"  {w} "
-            out |= {w[i:i + 3] for i in range(len(w) - 2)}
+            out |= {w[i : i + 3] for i in range(len(w) - 2)}
         return out
 
     ga, gb = grams(a), grams(b)

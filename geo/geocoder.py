@@ -10,12 +10,14 @@ RateLimiter (Nominatim's policy: one request a second), caches answers, and is
 only ever given an address string the index built from the gazetteer
 ("улица Мира, 18, Покачи"): never a message's text, a phone or a name.
 """
+
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
-from typing import Any, Callable
+from typing import Any
 
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
@@ -38,8 +40,9 @@ class GazetteerGeocoder(Geocoder):
         self.index = index
         self.reverse_max_distance = reverse_max_distance
 
-    def geocode(self, query: str | dict[str, Any], *, exactly_one: bool = True,
-                timeout: Any = None) -> Location | list[Location] | None:
+    def geocode(
+        self, query: str | dict[str, Any], *, exactly_one: bool = True, timeout: Any = None
+    ) -> Location | list[Location] | None:
         """Resolve an address or a free text. With ``exactly_one=False`` an ambiguous
         query returns every candidate (for an operator to choose); else None."""
         if isinstance(query, dict):  # geopy's structured query: {"street": "Мира 5", ...}
@@ -54,13 +57,15 @@ class GazetteerGeocoder(Geocoder):
             return None
         return [_location(p) for p in resolution.candidates] or None
 
-    def reverse(self, query: Any, *, exactly_one: bool = True, timeout: Any = None,
-                max_distance: float | None = None) -> Location | list[Location] | None:
+    def reverse(
+        self, query: Any, *, exactly_one: bool = True, timeout: Any = None, max_distance: float | None = None
+    ) -> Location | list[Location] | None:
         """The nearest address (or street, or district) to a point given as geopy accepts it:
         ``Point``, ``(lat, lon)`` or ``"lat, lon"``."""
         point = query if isinstance(query, GeoPoint) else GeoPoint(query)
-        place = self.index.reverse(point.longitude, point.latitude,
-                                   max_distance=max_distance or self.reverse_max_distance)
+        place = self.index.reverse(
+            point.longitude, point.latitude, max_distance=max_distance or self.reverse_max_distance
+        )
         if place is None:
             return None
         loc = _location(place)
@@ -78,10 +83,22 @@ class RemoteGeocoder:
     each query ("Покачи, Ханты-Мансийский автономный округ").
     """
 
-    def __init__(self, geocoder: Any, *, town: str, min_delay_seconds: float = 1.0, cache_size: int = 2048,
-                 max_retries: int = 2, sleep: Callable[[float], None] | None = None) -> None:
-        kwargs: dict[str, Any] = {"min_delay_seconds": min_delay_seconds, "max_retries": max_retries,
-                                  "swallow_exceptions": True, "return_value_on_exception": None}
+    def __init__(
+        self,
+        geocoder: Any,
+        *,
+        town: str,
+        min_delay_seconds: float = 1.0,
+        cache_size: int = 2048,
+        max_retries: int = 2,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        kwargs: dict[str, Any] = {
+            "min_delay_seconds": min_delay_seconds,
+            "max_retries": max_retries,
+            "swallow_exceptions": True,
+            "return_value_on_exception": None,
+        }
         kwargs["error_wait_seconds"] = max(min_delay_seconds, 5.0) if min_delay_seconds > 0 else 0.0
         self._limited = RateLimiter(geocoder.geocode, **kwargs)
         if sleep is not None:

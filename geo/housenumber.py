@@ -6,6 +6,7 @@ followed by a dash and a digit is a range or a phone. Candidates come out in
 order of preference so that the gazetteer can pick the one it knows
 ("24 а" is house 24А if that exists, else house 24 followed by "а ...").
 """
+
 from __future__ import annotations
 
 import re
@@ -32,13 +33,57 @@ _YEAR = re.compile(r"(?:19|20)\d\d\s?(?:г\b|г\.|год)")
 _SMALL_WORDS = frozenset("авскуиоя")
 
 # Nouns that make a number a quantity whatever their form: time, money, measures.
-UNITS = frozenset({
-    "час", "минута", "мин", "секунда", "день", "сутки", "неделя", "месяц", "год", "гг", "лет",
-    "раз", "рубль", "руб", "р", "тысяча", "тыс", "копейка", "метр", "м", "км", "см", "мм", "километр",
-    "сантиметр", "штука", "шт", "человек", "чел", "процент", "градус", "литр", "кг", "килограмм",
-    "тонна", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-    "сентябрь", "октябрь", "ноябрь", "декабрь",
-})
+UNITS = frozenset(
+    {
+        "час",
+        "минута",
+        "мин",
+        "секунда",
+        "день",
+        "сутки",
+        "неделя",
+        "месяц",
+        "год",
+        "гг",
+        "лет",
+        "раз",
+        "рубль",
+        "руб",
+        "р",
+        "тысяча",
+        "тыс",
+        "копейка",
+        "метр",
+        "м",
+        "км",
+        "см",
+        "мм",
+        "километр",
+        "сантиметр",
+        "штука",
+        "шт",
+        "человек",
+        "чел",
+        "процент",
+        "градус",
+        "литр",
+        "кг",
+        "килограмм",
+        "тонна",
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +116,7 @@ def match_house(folded: str, pos: int) -> HouseMatch | None:
         tail += f"с{bld}"
     letter = m.group("glued") or m.group("spaced")
     if letter and m.group("spaced") and not tail:
-        rest = folded[m.end("spaced"):m.end("spaced") + 2]
+        rest = folded[m.end("spaced") : m.end("spaced") + 2]
         if letter in _SMALL_WORDS and re.match(r"\s[а-яa-z\d]", rest):
             letter = None  # "Мира 5 в 2 часа": "в" is a preposition
             end = m.end("num") if not m.group("frac") else m.end("frac")

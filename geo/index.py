@@ -7,19 +7,20 @@ is ambiguous (two streets with houses, a street name two streets share, an
 alias two landmarks share, places far apart) and says why in
 :attr:`Resolution.reason`.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import shapely
 from shapely.strtree import STRtree
 
-from geo.address import (AddressParser, CrossingMention, DistrictMention, LandmarkMention, Mention,
-                         StreetMention)
 from geo import morph
+from geo.address import AddressParser, CrossingMention, DistrictMention, LandmarkMention, Mention, StreetMention
 from geo.fuzzy import DifflibStreets, FuzzyStreets, nominative_guesses
 from geo.housenumber import display_house, house_number
 from geo.names import STREET, NameMatcher, build_patterns
@@ -30,7 +31,13 @@ from geo.town import StreetRec, Town
 log = logging.getLogger(__name__)
 
 HOUSE, INTERPOLATED, STREET_P, INTERSECTION, LANDMARK_P, DISTRICT_P = (
-    "house", "interpolated_house", "street", "intersection", "landmark", "district")
+    "house",
+    "interpolated_house",
+    "street",
+    "intersection",
+    "landmark",
+    "district",
+)
 PRECISIONS = (HOUSE, INTERPOLATED, STREET_P, INTERSECTION, LANDMARK_P, DISTRICT_P)
 
 # house_locator(street, house as written) -> (lon, lat) or None; e.g. a remote geocoder.
@@ -38,9 +45,15 @@ HouseLocator = Callable[[StreetRec, str], "tuple[float, float] | None"]
 
 _CONTEXT_FACTOR = {"type": 1.0, "house": 1.0, "prep": 0.92, "start": 0.78}
 _TYPE_GENITIVE = {
-    "улица": ("улицы", "улиц"), "проспект": ("проспекта", "проспектов"), "переулок": ("переулка", "переулков"),
-    "проезд": ("проезда", "проездов"), "бульвар": ("бульвара", "бульваров"), "шоссе": ("шоссе", "шоссе"),
-    "площадь": ("площади", "площадей"), "набережная": ("набережной", "набережных"), "тупик": ("тупика", "тупиков"),
+    "улица": ("улицы", "улиц"),
+    "проспект": ("проспекта", "проспектов"),
+    "переулок": ("переулка", "переулков"),
+    "проезд": ("проезда", "проездов"),
+    "бульвар": ("бульвара", "бульваров"),
+    "шоссе": ("шоссе", "шоссе"),
+    "площадь": ("площади", "площадей"),
+    "набережная": ("набережной", "набережных"),
+    "тупик": ("тупика", "тупиков"),
 }
 # How far another mention may be from the chosen point and still agree with it (metres).
 NEAR_STREET, NEAR_LANDMARK, NEAR_CROSSING, NEAR_DISTRICT = 200.0, 400.0, 250.0, 100.0
@@ -66,10 +79,19 @@ class Place:
     fuzzy: bool = False  # a name was matched only approximately
 
     def raw(self) -> dict[str, Any]:
-        return {"precision": self.precision, "confidence": round(self.confidence, 3), "address": self.address,
-                "district": self.district, "street": self.street, "house": self.house,
-                "landmark": self.landmark, "source": self.source, "fuzzy": self.fuzzy,
-                "lon": self.lon, "lat": self.lat}
+        return {
+            "precision": self.precision,
+            "confidence": round(self.confidence, 3),
+            "address": self.address,
+            "district": self.district,
+            "street": self.street,
+            "house": self.house,
+            "landmark": self.landmark,
+            "source": self.source,
+            "fuzzy": self.fuzzy,
+            "lon": self.lon,
+            "lat": self.lat,
+        }
 
 
 @dataclass(frozen=True)
@@ -94,8 +116,14 @@ class GazetteerIndex:
     street line before use.
     """
 
-    def __init__(self, town: Town, fuzzy_streets: FuzzyStreets | None = None, *,
-                 fuzzy_threshold: float | None = None, house_locator: HouseLocator | None = None) -> None:
+    def __init__(
+        self,
+        town: Town,
+        fuzzy_streets: FuzzyStreets | None = None,
+        *,
+        fuzzy_threshold: float | None = None,
+        house_locator: HouseLocator | None = None,
+    ) -> None:
         self.town = town
         self.streets: list[StreetRec] = list(town.streets)
         self.landmarks = list(town.landmarks)
@@ -189,16 +217,21 @@ class GazetteerIndex:
 
     def _ambiguous(self, mentions: Sequence[Mention]) -> tuple[str, list[Place]] | None:
         for m in mentions:
-            street_mentions = [m] if isinstance(m, StreetMention) else (
-                [m.first, m.second] if isinstance(m, CrossingMention) else [])
+            street_mentions = (
+                [m] if isinstance(m, StreetMention) else ([m.first, m.second] if isinstance(m, CrossingMention) else [])
+            )
             for sm in street_mentions:
                 ids, _ = self._pick_street(sm)
                 if len(ids) > 1:
                     return "street name shared by several streets", [self._street_place(i, 0.5, sm) for i in ids]
             if isinstance(m, LandmarkMention) and len(m.landmarks) > 1:
-                return "landmark name shared by several landmarks", [self._landmark_place(i, m) for i in sorted(m.landmarks)]
+                return "landmark name shared by several landmarks", [
+                    self._landmark_place(i, m) for i in sorted(m.landmarks)
+                ]
             if isinstance(m, DistrictMention) and len(m.districts) > 1:
-                return "district name shared by several districts", [self._district_place(i) for i in sorted(m.districts)]
+                return "district name shared by several districts", [
+                    self._district_place(i) for i in sorted(m.districts)
+                ]
         return None
 
     def _primary(self, mentions: Sequence[Mention]) -> tuple[Place | None, list[Mention], str]:
@@ -215,7 +248,9 @@ class GazetteerIndex:
             return self._house_place(sid, with_house[0]), same_street, ""
         crossings = [m for m in mentions if isinstance(m, CrossingMention)]
         if crossings:
-            pairs = {frozenset({self._pick_street(c.first)[0][0], self._pick_street(c.second)[0][0]}) for c in crossings}
+            pairs = {
+                frozenset({self._pick_street(c.first)[0][0], self._pick_street(c.second)[0][0]}) for c in crossings
+            }
             if len(pairs) > 1:
                 return None, [], "several crossings"
             place = self._crossing_place(crossings[0])
@@ -289,24 +324,56 @@ class GazetteerIndex:
             if rec is None:
                 continue
             if n == 0:
-                return self._place(rec.geom.x, rec.geom.y, HOUSE, self._confidence(0.95, m, fits), rec.full,
-                                   street=street.name, house=rec.housenumber, fuzzy=fuzzy)
+                return self._place(
+                    rec.geom.x,
+                    rec.geom.y,
+                    HOUSE,
+                    self._confidence(0.95, m, fits),
+                    rec.full,
+                    street=street.name,
+                    house=rec.housenumber,
+                    fuzzy=fuzzy,
+                )
             # "5а" asked, only "5" known: the same plot, not the same house
-            return self._place(rec.geom.x, rec.geom.y, INTERPOLATED, self._confidence(0.85, m, fits), address,
-                               street=street.name, house=shown, fuzzy=fuzzy)
+            return self._place(
+                rec.geom.x,
+                rec.geom.y,
+                INTERPOLATED,
+                self._confidence(0.85, m, fits),
+                address,
+                street=street.name,
+                house=shown,
+                fuzzy=fuzzy,
+            )
         if self.house_locator is not None:
             found = self._remote_house(sid, shown)
             if found is not None:
-                return self._place(*found, HOUSE, self._confidence(0.8, m, fits), address,
-                                   street=street.name, house=shown, source="remote", fuzzy=fuzzy)
+                return self._place(
+                    *found,
+                    HOUSE,
+                    self._confidence(0.8, m, fits),
+                    address,
+                    street=street.name,
+                    house=shown,
+                    source="remote",
+                    fuzzy=fuzzy,
+                )
         parsed = house_number(key)
         if parsed is not None:
             num, _rest = parsed
             same_plot = self._by_base.get((sid, num))
             if same_plot:  # "24Б" asked, "24А" known: the same plot
                 rec = same_plot[0]
-                return self._place(rec.geom.x, rec.geom.y, INTERPOLATED, self._confidence(0.85, m, fits), address,
-                                   street=street.name, house=shown, fuzzy=fuzzy)
+                return self._place(
+                    rec.geom.x,
+                    rec.geom.y,
+                    INTERPOLATED,
+                    self._confidence(0.85, m, fits),
+                    address,
+                    street=street.name,
+                    house=shown,
+                    fuzzy=fuzzy,
+                )
             side = self._sides.get((sid, num % 2), [])
             lower = [(n, a) for n, a in side if n < num]
             upper = [(n, a) for n, a in side if n > num]
@@ -314,8 +381,16 @@ class GazetteerIndex:
                 (n0, a0), (n1, a1) = lower[-1], upper[0]
                 p = lerp(a0.geom, a1.geom, (num - n0) / (n1 - n0))
                 gap_penalty = 0.1 if n1 - n0 > 10 else 0.0
-                return self._place(p.x, p.y, INTERPOLATED, self._confidence(0.8 - gap_penalty, m, fits), address,
-                                   street=street.name, house=shown, fuzzy=fuzzy)
+                return self._place(
+                    p.x,
+                    p.y,
+                    INTERPOLATED,
+                    self._confidence(0.8 - gap_penalty, m, fits),
+                    address,
+                    street=street.name,
+                    house=shown,
+                    fuzzy=fuzzy,
+                )
         return self._street_place(sid, 0.6, m, house=shown)
 
     def _remote_house(self, sid: int, shown: str) -> tuple[float, float] | None:
@@ -335,8 +410,16 @@ class GazetteerIndex:
         street = self.streets[sid]
         fits = self._pick_street(m)[1] if m is not None else True
         p = line_middle(street.geom)
-        return self._place(p.x, p.y, STREET_P, self._confidence(base, m, fits), street.full, street=street.name,
-                           house=house, fuzzy=bool(m and m.similarity < 1.0))
+        return self._place(
+            p.x,
+            p.y,
+            STREET_P,
+            self._confidence(base, m, fits),
+            street.full,
+            street=street.name,
+            house=house,
+            fuzzy=bool(m and m.similarity < 1.0),
+        )
 
     def _crossing_place(self, c: CrossingMention) -> Place | None:
         a, b = self._pick_street(c.first)[0][0], self._pick_street(c.second)[0][0]
@@ -356,24 +439,40 @@ class GazetteerIndex:
         conf = min(self._confidence(0.9, c.first), self._confidence(0.9, c.second))
         if gap > 0:
             conf *= 0.9
-        return self._place(lon, lat, INTERSECTION, round(conf, 3), address, street=f"{sa.name} / {sb.name}",
-                           fuzzy=c.first.similarity < 1.0 or c.second.similarity < 1.0)
+        return self._place(
+            lon,
+            lat,
+            INTERSECTION,
+            round(conf, 3),
+            address,
+            street=f"{sa.name} / {sb.name}",
+            fuzzy=c.first.similarity < 1.0 or c.second.similarity < 1.0,
+        )
 
     def _landmark_place(self, i: int, m: LandmarkMention | None) -> Place:
         lm = self.landmarks[i]
         conf = 0.75 if m is not None and m.generic else 0.88
-        return self._place(lm.geom.x, lm.geom.y, LANDMARK_P, conf, lm.name, landmark=lm.name,
-                           district=lm.district)
+        return self._place(lm.geom.x, lm.geom.y, LANDMARK_P, conf, lm.name, landmark=lm.name, district=lm.district)
 
     def _district_place(self, i: int) -> Place:
         d = self.districts[i]
         p = d.geom.representative_point()
         return self._place(p.x, p.y, DISTRICT_P, 0.7, d.name, district=d.name)
 
-    def _place(self, lon: float, lat: float, precision: str, confidence: float, address: str, *,
-               district: str | None = None, **extra: Any) -> Place:
-        return Place(float(lon), float(lat), precision, confidence, address,
-                     self.district_at(lon, lat) or district, **extra)
+    def _place(
+        self,
+        lon: float,
+        lat: float,
+        precision: str,
+        confidence: float,
+        address: str,
+        *,
+        district: str | None = None,
+        **extra: Any,
+    ) -> Place:
+        return Place(
+            float(lon), float(lat), precision, confidence, address, self.district_at(lon, lat) or district, **extra
+        )
 
     # -- lookups ------------------------------------------------------------------
     def district_at(self, lon: float, lat: float) -> str | None:

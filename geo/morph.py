@@ -4,6 +4,7 @@ One analysis costs ~150 µs, but citizen messages reuse a small vocabulary, so
 every lookup goes through an LRU cache: after warm-up a word costs a dict hit.
 Words are passed folded (lower case, ``ё`` → ``е``); pymorphy3 copes with that.
 """
+
 from __future__ import annotations
 
 import threading

@@ -7,10 +7,11 @@ when the index is built ("Молодёжная" also accepts "молодёжно
 lookups. Only names the gazetteer holds can match: an unknown word is never a
 street.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from geo import morph
 from geo.housenumber import counts_something
@@ -119,8 +120,10 @@ def build_patterns(streets: Sequence, landmarks: Sequence, districts: Sequence) 
         if DISTRICT_WORD not in folded:  # "мкр Южный", "Южный микрорайон"
             names += [f"{DISTRICT_WORD} {d.name}", f"{d.name} {DISTRICT_WORD}"]
         add(DISTRICT, i, names)
-    return [NamePattern(kind, frozenset(t), words, ctx, adj, label)
-            for (kind, words), (t, ctx, adj, label) in merged.items()]
+    return [
+        NamePattern(kind, frozenset(t), words, ctx, adj, label)
+        for (kind, words), (t, ctx, adj, label) in merged.items()
+    ]
 
 
 class NameMatcher:
@@ -136,8 +139,10 @@ class NameMatcher:
     def _match(self, tokens: Sequence[Token], i: int, pattern: NamePattern) -> int | None:
         j = i + 1
         for words in pattern.tokens[1:]:
-            while j < len(tokens) and (tokens[j].key in FILLERS or (
-                    tokens[j].text == "." and len(tokens[j - 1].text) <= 4 and tokens[j - 1].kind == "word")):
+            while j < len(tokens) and (
+                tokens[j].key in FILLERS
+                or (tokens[j].text == "." and len(tokens[j - 1].text) <= 4 and tokens[j - 1].kind == "word")
+            ):
                 j += 1
             if j >= len(tokens) or tokens[j].key not in words:
                 return None

@@ -4,6 +4,7 @@ Residents write ``ё`` as ``е``, mix letter case, and write a house number as
 ``24А``, ``24 а``, ``2 корп. 2`` or ``2к2``. The gazetteer stores these keys next
 to the names so that lookups are plain equality.
 """
+
 from __future__ import annotations
 
 import re

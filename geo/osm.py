@@ -6,6 +6,7 @@ amenities and a few other named features become landmarks, and named
 ``boundary`` or ``place`` polygons become districts. The result is a
 :class:`geo.town.Town`, stored by the same loader as the GeoJSON files.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,34 @@ from shapely.ops import linemerge
 from geo.normalize import name_key
 from geo.town import AddressRec, DistrictRec, LandmarkRec, StreetRec, Town
 
-STREET_TYPES = ("улица", "проспект", "переулок", "проезд", "бульвар", "шоссе", "площадь", "набережная",
-                "тупик", "аллея", "микрорайон")
+STREET_TYPES = (
+    "улица",
+    "проспект",
+    "переулок",
+    "проезд",
+    "бульвар",
+    "шоссе",
+    "площадь",
+    "набережная",
+    "тупик",
+    "аллея",
+    "микрорайон",
+)
 SHORT = {"улица": "ул.", "проспект": "пр-т", "переулок": "пер.", "проезд": "пр-д", "бульвар": "б-р"}
-HIGHWAYS = {"motorway", "trunk", "primary", "secondary", "tertiary", "unclassified", "residential",
-            "living_street", "service", "pedestrian", "road", "footway"}
+HIGHWAYS = {
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "pedestrian",
+    "road",
+    "footway",
+}
 LANDMARK_KEYS = ("amenity", "leisure", "shop", "tourism", "building")
 LANDMARK_BUILDINGS = {"school", "kindergarten", "hospital", "church", "cathedral", "public", "civic"}
 PLACE_DISTRICTS = {"suburb", "quarter", "neighbourhood", "city_block"}
@@ -39,7 +63,7 @@ def split_street_name(full: str) -> tuple[str, str]:
     if not m:
         return full.strip(), "улица"
     street_type = (m.group(1) or m.group(2)).lower()
-    return (full[:m.start()] + full[m.end():]).strip(), street_type
+    return (full[: m.start()] + full[m.end() :]).strip(), street_type
 
 
 @dataclass
@@ -97,8 +121,9 @@ class _Collector(osmium.SimpleHandler):
         if "addr:street" in tags and "addr:housenumber" in tags and shape() is not None:
             self.addresses.append((tags["addr:street"], tags["addr:housenumber"], shape().representative_point()))
         self._landmark(tags, lambda: shape().representative_point() if shape() is not None else None)
-        is_district = (tags.get("boundary") == "administrative" and tags.get("admin_level") in ("9", "10")) \
-            or tags.get("place") in PLACE_DISTRICTS
+        is_district = (tags.get("boundary") == "administrative" and tags.get("admin_level") in ("9", "10")) or tags.get(
+            "place"
+        ) in PLACE_DISTRICTS
         if is_district and "name" in tags and shape() is not None:
             self.districts.append((tags["name"], f"osm-{a.orig_id()}", shape()))
 
@@ -106,8 +131,9 @@ class _Collector(osmium.SimpleHandler):
         name = tags.get("name")
         if not name or "highway" in tags or "boundary" in tags or "place" in tags:
             return
-        kind = next((tags[k] for k in LANDMARK_KEYS if k in tags
-                     and (k != "building" or tags[k] in LANDMARK_BUILDINGS)), None)
+        kind = next(
+            (tags[k] for k in LANDMARK_KEYS if k in tags and (k != "building" or tags[k] in LANDMARK_BUILDINGS)), None
+        )
         if kind:
             p = point()
             if p is not None:
@@ -127,9 +153,10 @@ def read_osm(path: Path | str) -> tuple[Town, OsmReport]:
     streets: dict[str, StreetRec] = {}
     for full, lines in collector.street_lines.items():
         name, street_type = split_street_name(full)
-        merged = linemerge(MultiLineString([ln for ln in lines]))
-        streets[name_key(name)] = StreetRec(name, street_type, full, (f"{SHORT.get(street_type, street_type)} {name}",),
-                                            merged)
+        merged = linemerge(MultiLineString(list(lines)))
+        streets[name_key(name)] = StreetRec(
+            name, street_type, full, (f"{SHORT.get(street_type, street_type)} {name}",), merged
+        )
     town.streets = list(streets.values())
     seen: set[tuple[str, str]] = set()
     for street_full, number, point in collector.addresses:
@@ -142,8 +169,9 @@ def read_osm(path: Path | str) -> tuple[Town, OsmReport]:
             collector.report.skip("duplicate address")
             continue
         seen.add((street.key, number))
-        town.addresses.append(AddressRec(street.name, number, f"{street.full}, {number}",
-                                         _district_of(town.districts, point), point))
+        town.addresses.append(
+            AddressRec(street.name, number, f"{street.full}, {number}", _district_of(town.districts, point), point)
+        )
     names: set[str] = set()
     for name, kind, point in collector.landmarks:
         if name in names:

@@ -4,12 +4,13 @@ Public pages must not show them (152-FZ), so they are found as character spans
 and :func:`redact` replaces each with a placeholder. Finding errs towards too
 much: an over-redacted word costs little, a published phone number costs a lot.
 """
+
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 from geo import morph
 
@@ -98,7 +99,7 @@ def name_spans(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[PiiSpan]
     for m in _CAP_WORD.finditer(text):
         if skipped(m.start(), m.end()) or _PLACE_WORDS.search(text, max(0, m.start() - 14), m.start()):
             continue
-        after = text[m.end():m.end() + 3]
+        after = text[m.end() : m.end() + 3]
         if re.match(r",?\s?\d", after):  # "Ленина 5": a street with a house number
             continue
         strong, weak = _is_person_word(m.group())
@@ -109,15 +110,15 @@ def name_spans(text: str, skip: Iterable[tuple[int, int]] = ()) -> list[PiiSpan]
     i = 0
     while i < len(words):
         j = i
-        while j + 1 < len(words) and re.fullmatch(r" ?", text[words[j][1]:words[j + 1][0]]):
+        while j + 1 < len(words) and re.fullmatch(r" ?", text[words[j][1] : words[j + 1][0]]):
             j += 1
-        run = words[i:j + 1]
+        run = words[i : j + 1]
         start, end = run[0][0], run[-1][1]
         initials_after = _INITIALS_AFTER.match(text, end)
         initials_after = initials_after if initials_after and initials_after.group().strip() else None
-        initials_before = _INITIALS_BEFORE.search(text[max(0, start - 8):start])
-        if run[0][2] and morph.name_tags(text[start:run[0][1]].lower())[0] == {"Patr"}:
-            before = re.search(r"([А-ЯЁ][а-яё]+) ?$", text[max(0, start - 30):start])
+        initials_before = _INITIALS_BEFORE.search(text[max(0, start - 8) : start])
+        if run[0][2] and morph.name_tags(text[start : run[0][1]].lower())[0] == {"Patr"}:
+            before = re.search(r"([А-ЯЁ][а-яё]+) ?$", text[max(0, start - 30) : start])
             if before:  # "Мира Петровна": a first name the dictionary does not know as one
                 start -= len(before.group())
         if any(w[2] for w in run) or len(run) >= 2 or initials_after or initials_before:

@@ -4,6 +4,7 @@ A town spans a few kilometres, so an equirectangular projection around its
 centre is accurate to well under a metre; distance checks ("is this house
 within 200 m of that street?") run on shapely geometries in that frame.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,7 +27,7 @@ class LocalMetric:
         self.ky = EARTH_M_PER_DEG
 
     @classmethod
-    def around(cls, geoms: list[BaseGeometry]) -> "LocalMetric":
+    def around(cls, geoms: list[BaseGeometry]) -> LocalMetric:
         if not geoms:
             return cls(0.0, 0.0)
         minx, miny, maxx, maxy = shapely.total_bounds(geoms)
@@ -60,7 +61,7 @@ def meeting_point(a: BaseGeometry, b: BaseGeometry, same_place: float = 50.0) ->
     """
     x = a.intersection(b)
     if not x.is_empty:
-        points = [g for g in getattr(x, "geoms", [x])]
+        points = list(getattr(x, "geoms", [x]))
         centre = x.centroid
         if any(p.distance(centre) > same_place for p in points):
             return None, 0.0

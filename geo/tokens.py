@@ -6,6 +6,7 @@ spaces. The copy is exactly as long as the original, so every span a parser
 reports indexes the original text; and a phone number can never be read as a
 house number because it is not there any more.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,12 +30,26 @@ _NUMERIC_NOISE = re.compile(
 )
 _TOKEN = re.compile(r"(?P<num>\d+)|(?P<word>[a-zа-я]+(?:-[a-zа-я]+)*)|(?P<punct>[^\s\w]|_)")
 # "2-й", "5-ый", "2ой": an ordinal numeral, one token.
-_ORDINAL_TAIL = re.compile(r"(?:-(?:й|ой|ий|ый|я|ая|го|ого|му|ому|м|ом|ым|е|ое|ей|ю|ую|х|ых|их)|(?:й|ой|ий|ый|го|ого|ому|ом|ым|ая|ое|ую|ых))(?![a-zа-я\d])")
+_ORDINAL_TAIL = re.compile(
+    r"(?:-(?:й|ой|ий|ый|я|ая|го|ого|му|ому|м|ом|ым|е|ое|ей|ю|ую|х|ых|их)|(?:й|ой|ий|ый|го|ого|ому|ом|ым|ая|ое|ую|ых))(?![a-zа-я\d])"
+)
 
 ORDINALS = {
-    "первый": 1, "второй": 2, "третий": 3, "четвертый": 4, "пятый": 5, "шестой": 6,
-    "седьмой": 7, "восьмой": 8, "девятый": 9, "десятый": 10, "одиннадцатый": 11,
-    "двенадцатый": 12, "тринадцатый": 13, "четырнадцатый": 14, "пятнадцатый": 15,
+    "первый": 1,
+    "второй": 2,
+    "третий": 3,
+    "четвертый": 4,
+    "пятый": 5,
+    "шестой": 6,
+    "седьмой": 7,
+    "восьмой": 8,
+    "девятый": 9,
+    "десятый": 10,
+    "одиннадцатый": 11,
+    "двенадцатый": 12,
+    "тринадцатый": 13,
+    "четырнадцатый": 14,
+    "пятнадцатый": 15,
 }
 
 
@@ -136,7 +151,10 @@ def tokenize(folded: str, original: str | None = None) -> list[Token]:
             key = f"#{ordinals[text]}"
             ordinal = True
         first = original[start]
-        out.append(Token(start, end, text, kind, key, first.isupper(),
-                         original[start:end].isupper() and end - start > 1, ordinal))
+        out.append(
+            Token(
+                start, end, text, kind, key, first.isupper(), original[start:end].isupper() and end - start > 1, ordinal
+            )
+        )
         pos = end
     return out

@@ -5,12 +5,14 @@ The files are shaped like ``data/demo-town/``: ``districts.geojson``,
 all-or-nothing: the first bad feature raises :class:`GazetteerFileError` naming
 the file, the feature number and the reason, so a loader never stores half a town.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry

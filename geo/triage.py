@@ -5,11 +5,13 @@ is the streaming batch form behind the CLI command: one JSON object per input
 line in, one result (or one error naming the line) per line out, never stopping
 at a bad line.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 
 from geo.address import DistrictMention, LandmarkMention, StreetMention
 from geo.category import classify
@@ -37,9 +39,16 @@ class TriageResult:
 
     def record(self, id_: Any) -> dict[str, Any]:
         """The JSON-lines output record."""
-        return {"id": id_, "lon": self.lon, "lat": self.lat, "precision": self.precision,
-                "confidence": self.confidence, "address": self.address, "district": self.district,
-                "category": self.category}
+        return {
+            "id": id_,
+            "lon": self.lon,
+            "lat": self.lat,
+            "precision": self.precision,
+            "confidence": self.confidence,
+            "address": self.address,
+            "district": self.district,
+            "category": self.category,
+        }
 
 
 def place_spans(mentions: Iterable[Any]) -> list[tuple[int, int]]:
@@ -56,8 +65,9 @@ def redact_personal(text: str, index: GazetteerIndex) -> str:
     return redact(text, find_pii(text, skip=place_spans(index.extract(text))))
 
 
-def triage(text: str, index: GazetteerIndex, channel: str | None = None, *,
-           min_confidence: float = MIN_CONFIDENCE) -> TriageResult:
+def triage(
+    text: str, index: GazetteerIndex, channel: str | None = None, *, min_confidence: float = MIN_CONFIDENCE
+) -> TriageResult:
     """Place, categorise and find personal data in one message.
 
     ``channel`` (vk, telegram, pos, reception, phone, open311) is accepted for
@@ -79,8 +89,17 @@ def triage(text: str, index: GazetteerIndex, channel: str | None = None, *,
     category = classify(head, landmark_words)
     if place is None:
         return TriageResult(None, None, NO_PLACE, 0.0, None, None, category, pii, note)
-    return TriageResult(round(place.lon, 7), round(place.lat, 7), place.precision, place.confidence,
-                        place.address, place.district, category, pii, note)
+    return TriageResult(
+        round(place.lon, 7),
+        round(place.lat, 7),
+        place.precision,
+        place.confidence,
+        place.address,
+        place.district,
+        category,
+        pii,
+        note,
+    )
 
 
 @dataclass(frozen=True)
@@ -95,8 +114,9 @@ class LineError:
         return f"line {self.line}: {self.message}"
 
 
-def triage_jsonl(lines: Iterable[str | bytes], index: GazetteerIndex, *,
-                 min_confidence: float = MIN_CONFIDENCE) -> Iterator[dict[str, Any] | LineError]:
+def triage_jsonl(
+    lines: Iterable[str | bytes], index: GazetteerIndex, *, min_confidence: float = MIN_CONFIDENCE
+) -> Iterator[dict[str, Any] | LineError]:
     """Triage JSON lines ``{"id", "text", "channel"?}``; yield a result record or a LineError per line.
 
     Blank lines are skipped. A bad line (not JSON, not an object, no usable id

@@ -8,6 +8,7 @@ inside a transaction that is rolled back, so nothing it writes persists.
 Browser tests need data a second thread can see: they use ``committed`` data
 and ``live_server``, and what they commit is truncated afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -151,8 +152,13 @@ def live_server(app: Flask, committed: None) -> Iterator[str]:
 
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +184,7 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
 
     def guard(route: Any) -> None:
         url = route.request.url
-        if url.startswith(live_server + "/") or url.startswith("data:") or url.startswith("blob:"):
+        if url.startswith((live_server + "/", "data:", "blob:")):
             route.continue_()
         else:
             offsite.append(url)
@@ -216,8 +222,15 @@ class AuthActions:
 
         return nullcontext() if has_app_context() else self._app.app_context()
 
-    def user(self, role: str = "operator", username: str | None = None, *, password: str = TEST_PASSWORD,
-             active: bool = True, full_name: str | None = None) -> Any:
+    def user(
+        self,
+        role: str = "operator",
+        username: str | None = None,
+        *,
+        password: str = TEST_PASSWORD,
+        active: bool = True,
+        full_name: str | None = None,
+    ) -> Any:
         """The user ``username`` (default ``test-<role>``), created or updated and committed."""
         from webmap.auth.accounts import find_user
         from webmap.models import User
@@ -249,8 +262,14 @@ class AuthActions:
         data = {"username": username, "password": password, "csrf_token": self.csrf_token(), **fields}
         return self._client.post("/auth/login", data=data)
 
-    def login(self, role: str = "operator", username: str | None = None, *, password: str = TEST_PASSWORD,
-              remember: bool = False) -> Any:
+    def login(
+        self,
+        role: str = "operator",
+        username: str | None = None,
+        *,
+        password: str = TEST_PASSWORD,
+        remember: bool = False,
+    ) -> Any:
         """Create the user if needed and log the client in as them; returns the user."""
         self.logout()
         user = self.user(role, username, password=password)

@@ -2,10 +2,11 @@
 
 Dates are relative to now, so "recently fixed" stays recent whenever the tests run.
 """
+
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import LineString, Point
@@ -24,29 +25,57 @@ SCHOOL_2 = (75.6006986, 61.7396618)
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 _n = iter(range(1, 10**9))
 
 
-def message(text: str = "Яма на Мира 5", *, channel: str = "vk", author: str | None = AUTHOR,
-            url: str | None = None, author_id: str | None = "id777") -> SourceMessage:
+def message(
+    text: str = "Яма на Мира 5",
+    *,
+    channel: str = "vk",
+    author: str | None = AUTHOR,
+    url: str | None = None,
+    author_id: str | None = "id777",
+) -> SourceMessage:
     n = next(_n)
-    obj = SourceMessage(channel=channel, external_id=f"maps-{n}-{now().timestamp()}", text=text, author=author,
-                        author_id=author_id, url=url, posted_at=now() - timedelta(days=20), raw={"text": text})
+    obj = SourceMessage(
+        channel=channel,
+        external_id=f"maps-{n}-{now().timestamp()}",
+        text=text,
+        author=author,
+        author_id=author_id,
+        url=url,
+        posted_at=now() - timedelta(days=20),
+        raw={"text": text},
+    )
     db.session.add(obj)
     return obj
 
 
-def work(lon: float = CENTRE[0], lat: float = CENTRE[1], *, type_code: str = "speed_bump", status: str = "done",
-         note: str | None = "Установлена неровность", days_ago: float = 5,
-         line: list[tuple[float, float]] | None = None, crew: User | None = None,
-         appeals: list[Appeal] | None = None, crew_id: int | None = None) -> Work:
+def work(
+    lon: float = CENTRE[0],
+    lat: float = CENTRE[1],
+    *,
+    type_code: str = "speed_bump",
+    status: str = "done",
+    note: str | None = "Установлена неровность",
+    days_ago: float = 5,
+    line: list[tuple[float, float]] | None = None,
+    crew: User | None = None,
+    appeals: list[Appeal] | None = None,
+    crew_id: int | None = None,
+) -> Work:
     geom = LineString(line) if line else Point(lon, lat)
-    obj = Work(type_code=type_code, status=status, public_note=note, geom=from_shape(geom, srid=4326),
-               done_at=now() - timedelta(days=days_ago) if status == "done" else None,
-               appeals=appeals or [])
+    obj = Work(
+        type_code=type_code,
+        status=status,
+        public_note=note,
+        geom=from_shape(geom, srid=4326),
+        done_at=now() - timedelta(days=days_ago) if status == "done" else None,
+        appeals=appeals or [],
+    )
     if crew is not None:
         obj.crew_id = crew.id
     if crew_id is not None:
@@ -55,28 +84,47 @@ def work(lon: float = CENTRE[0], lat: float = CENTRE[1], *, type_code: str = "sp
     return obj
 
 
-def appeal(lon: float | None = CENTRE[0], lat: float | None = CENTRE[1], *, category: str = "road",
-           status: str = "in_work", messages: list[SourceMessage] | None = None, days_ago: float = 10,
-           deadline_days: float | None = 20, address: str | None = None) -> Appeal:
+def appeal(
+    lon: float | None = CENTRE[0],
+    lat: float | None = CENTRE[1],
+    *,
+    category: str = "road",
+    status: str = "in_work",
+    messages: list[SourceMessage] | None = None,
+    days_ago: float = 10,
+    deadline_days: float | None = 20,
+    address: str | None = None,
+) -> Appeal:
     placed = lon is not None and lat is not None
     created = now() - timedelta(days=days_ago)
-    obj = Appeal(category_code=category, status=status,
-                 point=from_shape(Point(lon, lat), srid=4326) if placed else None,
-                 precision="house" if placed else "none", confidence=0.9 if placed else 0.0,
-                 messages=messages or [], created_at=created, address=address,
-                 deadline=created + timedelta(days=deadline_days) if deadline_days is not None else None,
-                 closed_at=now() - timedelta(days=1) if status in ("done", "rejected") else None)
+    obj = Appeal(
+        category_code=category,
+        status=status,
+        point=from_shape(Point(lon, lat), srid=4326) if placed else None,
+        precision="house" if placed else "none",
+        confidence=0.9 if placed else 0.0,
+        messages=messages or [],
+        created_at=created,
+        address=address,
+        deadline=created + timedelta(days=deadline_days) if deadline_days is not None else None,
+        closed_at=now() - timedelta(days=1) if status in ("done", "rejected") else None,
+    )
     db.session.add(obj)
     return obj
 
 
 def private_case(lon: float = CENTRE[0], lat: float = CENTRE[1]) -> Appeal:
     """A case in work with personal data in every message: VK (author, phone), ПОС and reception texts."""
-    return appeal(lon, lat, status="in_work", messages=[
-        message(f"Яма у дома, звоните {PHONE}", channel="vk", url="https://vk.com/wall-21835_1001"),
-        message(f"{POS_MARKER} прошу починить", channel="pos", author="Петров Иван Сергеевич"),
-        message(f"{RECEPTION_MARKER} жалоба", channel="reception", author=AUTHOR),
-    ])
+    return appeal(
+        lon,
+        lat,
+        status="in_work",
+        messages=[
+            message(f"Яма у дома, звоните {PHONE}", channel="vk", url="https://vk.com/wall-21835_1001"),
+            message(f"{POS_MARKER} прошу починить", channel="pos", author="Петров Иван Сергеевич"),
+            message(f"{RECEPTION_MARKER} жалоба", channel="reception", author=AUTHOR),
+        ],
+    )
 
 
 def jpeg_with_exif(size: tuple[int, int] = (64, 48)) -> bytes:

@@ -1,4 +1,5 @@
 """Admin pages: work types admins add, and each category's answer deadline."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,15 @@ def admin(app: Flask, app_ctx: None, auth, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_admin_adds_a_work_type(admin, client: FlaskClient) -> None:
-    response = client.post("/admin/work-types", data={"code": "bench_installed", "name_ru": "Установлена скамейка",
-                                                       "name_en": "Bench installed", "icon": "yard"})
+    response = client.post(
+        "/admin/work-types",
+        data={
+            "code": "bench_installed",
+            "name_ru": "Установлена скамейка",
+            "name_en": "Bench installed",
+            "icon": "yard",
+        },
+    )
     assert response.status_code == 302
     assert db.session.get(WorkType, "bench_installed").name_ru == "Установлена скамейка"
     page = client.get("/admin/work-types").get_data(as_text=True)
@@ -27,12 +35,15 @@ def test_admin_adds_a_work_type(admin, client: FlaskClient) -> None:
     assert again.status_code == 400 and "уже есть" in again.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data", [
-    {"code": "Bad Code", "name_ru": "x", "name_en": "x"},
-    {"code": "ok_code", "name_ru": "", "name_en": "x"},
-    {"code": "ok_code", "name_ru": "<script>alert(1)</script>" * 10, "name_en": "x" * 1_000_000},
-    {"code": "x'; DROP TABLE work_types; --", "name_ru": "x", "name_en": "x"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"code": "Bad Code", "name_ru": "x", "name_en": "x"},
+        {"code": "ok_code", "name_ru": "", "name_en": "x"},
+        {"code": "ok_code", "name_ru": "<script>alert(1)</script>" * 10, "name_en": "x" * 1_000_000},
+        {"code": "x'; DROP TABLE work_types; --", "name_ru": "x", "name_en": "x"},
+    ],
+)
 def test_bad_work_type_is_refused(admin, client: FlaskClient, data: dict) -> None:
     before = db.session.scalars(select(WorkType.code)).all()
     response = client.post("/admin/work-types", data=data)

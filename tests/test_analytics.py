@@ -1,5 +1,6 @@
 """The dashboard's figures (webmap.services.analytics) against the hand-counted town of
 tests/test_dashboard_data.py."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,9 +10,19 @@ import pytest
 from flask import Flask
 from flask_babel import refresh
 
-from tests.test_dashboard_data import (EXPECTED, EXPECTED_CATEGORIES, EXPECTED_CHANNELS, EXPECTED_DISTRICTS,
-                                       EXPECTED_RECEPTION_CATEGORIES, EXPECTED_RECEPTION_PEOPLE, EXPECTED_SENTENCE,
-                                       EXPECTED_TREND, EXPECTED_WORKS, build_town, utc)
+from tests.test_dashboard_data import (
+    EXPECTED,
+    EXPECTED_CATEGORIES,
+    EXPECTED_CHANNELS,
+    EXPECTED_DISTRICTS,
+    EXPECTED_RECEPTION_CATEGORIES,
+    EXPECTED_RECEPTION_PEOPLE,
+    EXPECTED_SENTENCE,
+    EXPECTED_TREND,
+    EXPECTED_WORKS,
+    build_town,
+    utc,
+)
 from webmap.dashboard.phrases import WorkCount, agree, counted, plural_form, works_sentence
 from webmap.extensions import db
 from webmap.services import analytics as an
@@ -69,8 +80,10 @@ def test_empty_period_has_no_percentiles(town) -> None:
 
 
 def test_by_category(town) -> None:
-    rows = {r["code"]: (r["received"], r["in_work"], r["done"], r["rejected"], r["overdue"])
-            for r in an.by_category(SPRING, NOW).rows}
+    rows = {
+        r["code"]: (r["received"], r["in_work"], r["done"], r["rejected"], r["overdue"])
+        for r in an.by_category(SPRING, NOW).rows
+    }
     assert rows == EXPECTED_CATEGORIES
 
 
@@ -160,30 +173,47 @@ def test_cases_lists(town) -> None:
     assert len(an.works(SPRING)) == 4
 
 
-@pytest.mark.parametrize(("n", "form"), [(1, "one"), (2, "few"), (4, "few"), (5, "many"), (11, "many"),
-                                         (12, "many"), (14, "many"), (21, "one"), (22, "few"), (111, "many")])
+@pytest.mark.parametrize(
+    ("n", "form"),
+    [
+        (1, "one"),
+        (2, "few"),
+        (4, "few"),
+        (5, "many"),
+        (11, "many"),
+        (12, "many"),
+        (14, "many"),
+        (21, "one"),
+        (22, "few"),
+        (111, "many"),
+    ],
+)
 def test_russian_plural_forms(n: int, form: str) -> None:
     assert plural_form(n) == form
 
 
-@pytest.mark.parametrize(("n", "phrase", "expected"), [
-    (12, "искусственная неровность", "12 искусственных неровностей"),
-    (2, "искусственная неровность", "2 искусственные неровности"),
-    (21, "искусственная неровность", "21 искусственная неровность"),
-    (3, "закрытый люк", "3 закрытых люка"),
-    (5, "отремонтированный светильник", "5 отремонтированных светильников"),
-    (2, "ограждение", "2 ограждения"),
-    (11, "ограждение", "11 ограждений"),
-    (3, "отремонтированный участок дороги", "3 отремонтированных участка дороги"),
-    (7, "работа", "7 работ"),
-])
+@pytest.mark.parametrize(
+    ("n", "phrase", "expected"),
+    [
+        (12, "искусственная неровность", "12 искусственных неровностей"),
+        (2, "искусственная неровность", "2 искусственные неровности"),
+        (21, "искусственная неровность", "21 искусственная неровность"),
+        (3, "закрытый люк", "3 закрытых люка"),
+        (5, "отремонтированный светильник", "5 отремонтированных светильников"),
+        (2, "ограждение", "2 ограждения"),
+        (11, "ограждение", "11 ограждений"),
+        (3, "отремонтированный участок дороги", "3 отремонтированных участка дороги"),
+        (7, "работа", "7 работ"),
+    ],
+)
 def test_counted_phrases(n: int, phrase: str, expected: str) -> None:
     assert counted(n, phrase) == expected
 
 
 def test_unknown_work_type_is_named(app: Flask) -> None:
     with app.test_request_context("/"):
-        text = works_sentence([WorkCount("bench", "Покрашены скамейки", "Benches painted", 3, None)],
-                              date(2025, 1, 1), date(2025, 1, 31))
+        text = works_sentence(
+            [WorkCount("bench", "Покрашены скамейки", "Benches painted", 3, None)], date(2025, 1, 1), date(2025, 1, 31)
+        )
     assert text == "За период с 01.01.2025 по 31.01.2025 сделано: 3 работы «Покрашены скамейки»."
     assert agree(1, "работа") == "работа"

@@ -1,4 +1,5 @@
 """/api/features: GeoJSON by bbox with filters, server-side clustering, the public field set."""
+
 from __future__ import annotations
 
 import gzip
@@ -56,8 +57,12 @@ def test_public_sees_neither_planned_works_nor_new_rejected_duplicate_cases(app_
     assert ids(fc) == {f"work-{shown.id}"}
     # the public may ask for works in progress, never for planned works or new cases
     assert f"work-{hidden[1].id}" in ids(get(client, work_status="in_work", layers="works"))
-    for bad in ({"work_status": "planned"}, {"case_status": "new"}, {"case_status": "rejected"},
-                {"case_status": "duplicate"}):
+    for bad in (
+        {"work_status": "planned"},
+        {"case_status": "new"},
+        {"case_status": "rejected"},
+        {"case_status": "duplicate"},
+    ):
         response = client.get("/api/features", query_string={"bbox": TOWN, "zoom": 14, **bad})
         assert response.status_code == 400
     assert f"case-{new.id}" not in ids(get(client, case_status="accepted,in_work,done"))
@@ -111,8 +116,9 @@ def test_district_filter(app_ctx: None, client: FlaskClient) -> None:
     assert db.session.scalar(select(District.code).where(District.id == d.id)) == d.code
 
 
-def test_old_fixed_items_hidden_by_default(app: Flask, app_ctx: None, client: FlaskClient,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_old_fixed_items_hidden_by_default(
+    app: Flask, app_ctx: None, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fresh = seed.work(days_ago=10)
     old = seed.work(days_ago=400)
     old_case = seed.appeal(status="done")
@@ -135,8 +141,9 @@ def test_line_works_come_as_lines_with_an_anchor(app_ctx: None, client: FlaskCli
     assert 75.594 <= lon <= 75.596 and lat == pytest.approx(61.742)
 
 
-def test_clusters_on_the_server_when_the_view_holds_too_many(app: Flask, app_ctx: None, client: FlaskClient,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clusters_on_the_server_when_the_view_holds_too_many(
+    app: Flask, app_ctx: None, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 5)
     # 12 works in a tight group in the north-west, 3 cases in the south-east, 1 lonely work far east
     for i in range(12):
@@ -168,8 +175,9 @@ def test_clusters_on_the_server_when_the_view_holds_too_many(app: Flask, app_ctx
     assert fc["clustered"] is False and fc["total"] == 12
 
 
-def test_cluster_counts_respect_filters(app: Flask, app_ctx: None, client: FlaskClient,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cluster_counts_respect_filters(
+    app: Flask, app_ctx: None, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 2)
     for i in range(4):
         seed.work(75.600 + i * 0.0001, 61.740, type_code="road")
@@ -181,8 +189,9 @@ def test_cluster_counts_respect_filters(app: Flask, app_ctx: None, client: Flask
     assert [f["properties"]["count"] for f in fc["features"]] == [3]
 
 
-def test_hostile_zoom_and_world_bbox_stay_bounded(app: Flask, app_ctx: None, client: FlaskClient,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hostile_zoom_and_world_bbox_stay_bounded(
+    app: Flask, app_ctx: None, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 3)
     for i in range(30):
         seed.work(75.55 + i * 0.003, 61.73 + (i % 5) * 0.005)

@@ -1,4 +1,5 @@
 """Each audience gets its own fields: the public never personal data nor non-public text; operators more."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,8 +23,12 @@ def test_public_answers_carry_no_personal_data(app_ctx: None, client: FlaskClien
     case = seed.private_case()
     work = seed.work(note=f"Сделано, спасибо {seed.AUTHOR}, тел. {seed.PHONE}", appeals=[case])
     db.session.flush()
-    for url in (f"/api/features?bbox={TOWN}&zoom=14&case_status=in_work,done",
-                f"/api/features/work/{work.id}", f"/api/features/case/{case.id}", "/"):
+    for url in (
+        f"/api/features?bbox={TOWN}&zoom=14&case_status=in_work,done",
+        f"/api/features/work/{work.id}",
+        f"/api/features/case/{case.id}",
+        "/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_no_personal_data(response.get_data(as_text=True))
@@ -58,8 +63,11 @@ def test_public_detail_hides_what_the_public_map_does_not_show(app_ctx: None, cl
     new = seed.appeal(status="new")
     unplaced = seed.appeal(None, None, status="in_work")
     db.session.flush()
-    for url in (f"/api/features/work/{planned.id}", f"/api/features/case/{new.id}",
-                f"/api/features/case/{unplaced.id}"):
+    for url in (
+        f"/api/features/work/{planned.id}",
+        f"/api/features/case/{new.id}",
+        f"/api/features/case/{unplaced.id}",
+    ):
         assert client.get(url).status_code == 404
 
 
@@ -101,8 +109,20 @@ def test_operator_fields_and_every_status(app_ctx: None, client: FlaskClient, au
     assert f"case-{rejected.id}" not in got  # open cases by default
     p = got[f"case-{overdue.id}"]
     assert p["overdue"] is True and p["address"] == "улица Мира, 5" and p["version"] == overdue.version
-    assert set(p) == {"kind", "id", "category", "title", "status", "date", "overdue", "deadline", "address",
-                      "precision", "placed_by", "version"}
+    assert set(p) == {
+        "kind",
+        "id",
+        "category",
+        "title",
+        "status",
+        "date",
+        "overdue",
+        "deadline",
+        "address",
+        "precision",
+        "placed_by",
+        "version",
+    }
     assert got[f"case-{fine.id}"]["overdue"] is False
     everything = operator_features(client, case_status="new,accepted,in_work,done,rejected,duplicate").get_json()
     assert f"case-{rejected.id}" in {f["id"] for f in everything["features"]}
@@ -137,8 +157,9 @@ def test_heat_counts_open_cases(app_ctx: None, client: FlaskClient, auth: Any) -
 
 
 def test_unplaced_list(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    first = seed.appeal(None, None, status="new", days_ago=3,
-                        messages=[seed.message("Не горит фонарь возле остановки", channel="pos")])
+    first = seed.appeal(
+        None, None, status="new", days_ago=3, messages=[seed.message("Не горит фонарь возле остановки", channel="pos")]
+    )
     second = seed.appeal(None, None, status="accepted", category="snow", days_ago=1)
     seed.appeal(None, None, status="rejected")
     seed.appeal(status="new")

@@ -1,4 +1,5 @@
 """Every parameter of the map API is checked: a clear 400 JSON error, never a 500, whatever comes in."""
+
 from __future__ import annotations
 
 import pytest
@@ -92,13 +93,16 @@ def test_errors_are_json_in_english_too(app_ctx: None, client: FlaskClient) -> N
     assert body["parameter"] == "bbox" and "four numbers" in body["message"]
 
 
-@pytest.mark.parametrize("url", [
-    "/api/base/streets?bbox=1,2,3&zoom=15",
-    "/api/base/houses?bbox=75.5,61.7,75.6,61.8&zoom=40",
-    "/api/base/houses?bbox=75.5,61.7,75.6,61.8",
-    "/api/base/districts?evil=1",
-    "/api/features/work/1?bbox=1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/base/streets?bbox=1,2,3&zoom=15",
+        "/api/base/houses?bbox=75.5,61.7,75.6,61.8&zoom=40",
+        "/api/base/houses?bbox=75.5,61.7,75.6,61.8",
+        "/api/base/districts?evil=1",
+        "/api/features/work/1?bbox=1",
+    ],
+)
 def test_base_layer_and_popup_parameters(app_ctx: None, client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 400 and response.get_json()["error"] == "bad_parameter"

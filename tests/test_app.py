@@ -1,4 +1,5 @@
 """The app factory and its configuration."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,8 +1,9 @@
 """Logging in and out: the form, safe ``next``, disabled users, sessions and cookies."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from http.cookies import SimpleCookie
 
@@ -130,17 +131,37 @@ def test_anonymous_is_sent_to_login_with_next_and_back(auth: AuthActions, client
     assert response.headers["Location"] == "/auth/account?tab=1"
 
 
-@pytest.mark.parametrize("target", ["/", "/auth/account", "/operator/?unplaced=1", "/auth/account#top",
-                                    "/%D0%BA%D0%B0%D1%80%D1%82%D0%B0", "/a:b"])
+@pytest.mark.parametrize(
+    "target",
+    ["/", "/auth/account", "/operator/?unplaced=1", "/auth/account#top", "/%D0%BA%D0%B0%D1%80%D1%82%D0%B0", "/a:b"],
+)
 def test_safe_next_keeps_local_paths(target: str) -> None:
     assert safe_next(target) == target
 
 
 HOSTILE_NEXT = [
-    "//evil.com", "///evil.com", "https://evil.com/", "http://127.0.0.1.evil.com/", "HTTPS://evil.com",
-    "/\\evil.com", "\\\\evil.com", "\\/evil.com", "/\t/evil.com", "/\n/evil.com", " //evil.com",
-    "javascript:alert(1)", "data:text/html,x", "http:evil.com", "evil.com", "", None, 42, ["/"],
-    "/\x00", "//evil.com/%2F..", "/" + "a" * 5000,
+    "//evil.com",
+    "///evil.com",
+    "https://evil.com/",
+    "http://127.0.0.1.evil.com/",
+    "HTTPS://evil.com",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "\\/evil.com",
+    "/\t/evil.com",
+    "/\n/evil.com",
+    " //evil.com",
+    "javascript:alert(1)",
+    "data:text/html,x",
+    "http:evil.com",
+    "evil.com",
+    "",
+    None,
+    42,
+    ["/"],
+    "/\x00",
+    "//evil.com/%2F..",
+    "/" + "a" * 5000,
 ]
 
 
@@ -206,22 +227,30 @@ def test_cookie_flags_in_development(auth: AuthActions) -> None:
         assert "HttpOnly" in line and "SameSite=Lax" in line
         assert "Secure" not in line  # plain http while developing
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookies["remember_token"])[1])
-    assert expires <= datetime.now(timezone.utc) + timedelta(days=14, minutes=1)
+    assert expires <= datetime.now(UTC) + timedelta(days=14, minutes=1)
 
 
 def test_cookies_are_secure_in_production(app: Flask) -> None:
-    prod = create_app({"TESTING": True, "WEBMAP_ENV": "production", "SECRET_KEY": "prod-test-secret",
-                       "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    prod = create_app(
+        {
+            "TESTING": True,
+            "WEBMAP_ENV": "production",
+            "SECRET_KEY": "prod-test-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }
+    )
     assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["REMEMBER_COOKIE_SECURE"]
     client = prod.test_client()
     prod_auth = AuthActions(prod, client)
     prod_auth.user("crew")
     page = client.get("/auth/login", base_url="https://webmap.example")
     token = re.search(r'name="csrf-token" content="([^"]+)"', page.get_data(as_text=True))[1]
-    response = client.post("/auth/login", base_url="https://webmap.example",
-                           headers={"Referer": "https://webmap.example/auth/login"},
-                           data={"username": "test-crew", "password": TEST_PASSWORD, "remember": "y",
-                                 "csrf_token": token})
+    response = client.post(
+        "/auth/login",
+        base_url="https://webmap.example",
+        headers={"Referer": "https://webmap.example/auth/login"},
+        data={"username": "test-crew", "password": TEST_PASSWORD, "remember": "y", "csrf_token": token},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     cookies = _cookies(response)
     assert {"session", "remember_token"} <= set(cookies)

@@ -1,4 +1,5 @@
 """``webmap users ...``: create, set-role, disable, enable, set-password, list."""
+
 from __future__ import annotations
 
 import logging
@@ -16,10 +17,10 @@ def users(runner: FlaskCliRunner, app_ctx: None) -> FlaskCliRunner:
     return runner
 
 
-def _create(runner: FlaskCliRunner, name: str = "olga", role: str = "operator", password: str = PASSWORD,
-            *extra: str):
-    return runner.invoke(args=["users", "create", name, "--role", role, "--password-stdin", *extra],
-                         input=password + "\n")
+def _create(runner: FlaskCliRunner, name: str = "olga", role: str = "operator", password: str = PASSWORD, *extra: str):
+    return runner.invoke(
+        args=["users", "create", name, "--role", role, "--password-stdin", *extra], input=password + "\n"
+    )
 
 
 def test_create_with_password_from_stdin(users: FlaskCliRunner, caplog: pytest.LogCaptureFixture) -> None:
@@ -43,8 +44,10 @@ def test_create_prompts_twice_without_echo(users: FlaskCliRunner) -> None:
 
 
 def test_create_asks_again_when_the_two_passwords_differ(users: FlaskCliRunner) -> None:
-    result = users.invoke(args=["users", "create", "ivan", "--role", "crew"],
-                          input=f"{PASSWORD}\nsomething else!\n{PASSWORD}\n{PASSWORD}\n")
+    result = users.invoke(
+        args=["users", "create", "ivan", "--role", "crew"],
+        input=f"{PASSWORD}\nsomething else!\n{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert "do not match" in result.output or "don't match" in result.output
     assert "something else" not in result.output

@@ -2,6 +2,7 @@
 
 CSRF is off here (these tests are about the form's fields; test_security.py covers CSRF).
 """
+
 from __future__ import annotations
 
 import io
@@ -69,8 +70,10 @@ def test_hostile_usernames(victim: str, client: FlaskClient, app_ctx: None, user
     assert _users() == 1
 
 
-@pytest.mark.parametrize("password", ["' OR '1'='1", "<script>alert(1)</script>", "\x00" * 20,
-                                      TEST_PASSWORD + "\x00", TEST_PASSWORD + "\x00\x00"])
+@pytest.mark.parametrize(
+    "password",
+    ["' OR '1'='1", "<script>alert(1)</script>", "\x00" * 20, TEST_PASSWORD + "\x00", TEST_PASSWORD + "\x00\x00"],
+)
 def test_hostile_passwords(victim: str, client: FlaskClient, password: str) -> None:
     body = _assert_refused(client.post("/auth/login", data={"username": victim, "password": password}), client)
     assert "<script>alert(1)" not in body
@@ -85,8 +88,9 @@ def test_one_megabyte_fields(victim: str, client: FlaskClient, field: str) -> No
 
 
 def test_one_megabyte_multipart(victim: str, client: FlaskClient) -> None:
-    response = client.post("/auth/login", content_type="multipart/form-data",
-                           data={"username": "x" * 1_000_000, "password": "y"})
+    response = client.post(
+        "/auth/login", content_type="multipart/form-data", data={"username": "x" * 1_000_000, "password": "y"}
+    )
     _assert_refused(response, client)
 
 
@@ -108,8 +112,14 @@ def test_too_many_fields(victim: str, client: FlaskClient, content_type: str) ->
 
 
 def test_json_body_with_wrong_types(victim: str, client: FlaskClient) -> None:
-    for payload in ({"username": 123, "password": ["x", "y"]}, {"username": {"$ne": None}, "password": {}},
-                    [1, 2, 3], "admin", None, {"username": victim, "password": TEST_PASSWORD}):
+    for payload in (
+        {"username": 123, "password": ["x", "y"]},
+        {"username": {"$ne": None}, "password": {}},
+        [1, 2, 3],
+        "admin",
+        None,
+        {"username": victim, "password": TEST_PASSWORD},
+    ):
         response = client.post("/auth/login", json=payload)
         body = _assert_refused(response, client)
         if response.status_code == 200:
@@ -117,26 +127,34 @@ def test_json_body_with_wrong_types(victim: str, client: FlaskClient) -> None:
 
 
 def test_repeated_fields_and_odd_values(victim: str, client: FlaskClient) -> None:
-    response = client.post("/auth/login", data={"username": ["nobody", victim], "password": ["x", TEST_PASSWORD],
-                                                "remember": ["maybe", "{}"]})
+    response = client.post(
+        "/auth/login",
+        data={"username": ["nobody", victim], "password": ["x", TEST_PASSWORD], "remember": ["maybe", "{}"]},
+    )
     _assert_refused(response, client)
 
 
 def test_file_in_place_of_a_field(victim: str, client: FlaskClient) -> None:
-    response = client.post("/auth/login", content_type="multipart/form-data",
-                           data={"username": (io.BytesIO(b"admin"), "name.txt"), "password": TEST_PASSWORD})
+    response = client.post(
+        "/auth/login",
+        content_type="multipart/form-data",
+        data={"username": (io.BytesIO(b"admin"), "name.txt"), "password": TEST_PASSWORD},
+    )
     _assert_refused(response, client)
 
 
-@pytest.mark.parametrize("raw", [
-    b"username=%FF%FE%FD&password=%C3%28",
-    b"username=\xff\xfe\xfd&password=\xc3\x28",
-    b"username=admin%00&password=x",
-    b"username=%E2%80%AE&password=%ED%A0%80",  # RTL override; an encoded surrogate
-    b"\xff\xff\xff\xff",
-    b"username&password",
-    b"=&=&&&==",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"username=%FF%FE%FD&password=%C3%28",
+        b"username=\xff\xfe\xfd&password=\xc3\x28",
+        b"username=admin%00&password=x",
+        b"username=%E2%80%AE&password=%ED%A0%80",  # RTL override; an encoded surrogate
+        b"\xff\xff\xff\xff",
+        b"username&password",
+        b"=&=&&&==",
+    ],
+)
 def test_non_utf8_and_broken_bodies(victim: str, client: FlaskClient, raw: bytes) -> None:
     response = client.post("/auth/login", data=raw, content_type="application/x-www-form-urlencoded")
     _assert_refused(response, client)
@@ -148,13 +166,15 @@ def test_non_utf8_query_string(client: FlaskClient) -> None:
 
 
 def test_wrong_charset_declared(victim: str, client: FlaskClient) -> None:
-    response = client.post("/auth/login", data="username=админ&password=x".encode("cp1251"),
-                           content_type="application/x-www-form-urlencoded; charset=windows-1251")
+    response = client.post(
+        "/auth/login",
+        data="username=админ&password=x".encode("cp1251"),
+        content_type="application/x-www-form-urlencoded; charset=windows-1251",
+    )
     _assert_refused(response, client)
 
 
 def test_hostile_next_in_the_form_is_not_echoed(victim: str, client: FlaskClient) -> None:
-    response = client.post("/auth/login", data={"username": "", "password": "",
-                                                "next": '"><script>alert(1)</script>'})
+    response = client.post("/auth/login", data={"username": "", "password": "", "next": '"><script>alert(1)</script>'})
     body = _assert_refused(response, client)
     assert "<script>alert(1)" not in body and "alert(1)" not in body  # an unsafe next is dropped

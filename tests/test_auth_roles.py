@@ -1,4 +1,5 @@
 """``role_required``, ``restrict_blueprint`` and ``has_role`` on a small app of their own."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -86,7 +87,8 @@ def test_roles(roles_auth: AuthActions, roles_client: FlaskClient, role: str) ->
     got = {path: roles_client.get(path).status_code for path in EXPECTED}
     assert got == {path: expected[role] for path, expected in EXPECTED.items()}
     assert roles_client.get("/guarded/has-role").get_data(as_text=True) == (
-        "yes" if role in ("analyst", "admin") else "no")
+        "yes" if role in ("analyst", "admin") else "no"
+    )
 
 
 def test_forbidden_page_is_russian_and_json_when_asked(roles_auth: AuthActions, roles_client: FlaskClient) -> None:

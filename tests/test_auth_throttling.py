@@ -1,8 +1,9 @@
 """Login throttling: repeated failures lock a username (and a client address) for a while."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from webmap.auth.models import LoginAttempt
 from webmap.extensions import db
 
 LOCKED = "Слишком много неудачных попыток входа"
-START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -114,16 +115,17 @@ def ip_limit(app: Flask, monkeypatch: pytest.MonkeyPatch) -> int:
     return 7
 
 
-def test_many_failures_from_one_address_lock_it(auth: AuthActions, client: FlaskClient, clock,
-                                                ip_limit: int) -> None:
+def test_many_failures_from_one_address_lock_it(auth: AuthActions, client: FlaskClient, clock, ip_limit: int) -> None:
     auth.user("crew")
     limit = ip_limit
     codes = [auth.post_login(f"guess-{n}", "wrong-password-x").status_code for n in range(limit)]
     assert codes[:-1] == [200] * (limit - 1) and codes[-1] == 429
     assert auth.post_login("test-crew").status_code == 429  # the address is locked for every name
-    other = client.post("/auth/login", environ_base={"REMOTE_ADDR": "10.0.0.2"},
-                        data={"username": "test-crew", "password": TEST_PASSWORD,
-                              "csrf_token": auth.csrf_token()})
+    other = client.post(
+        "/auth/login",
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        data={"username": "test-crew", "password": TEST_PASSWORD, "csrf_token": auth.csrf_token()},
+    )
     assert other.status_code == 302  # another address is not
 
 
@@ -155,10 +157,8 @@ def test_invalid_forms_are_not_counted(auth: AuthActions, client: FlaskClient, a
 
 
 def test_old_attempts_are_pruned(auth: AuthActions, clock, app_ctx: None) -> None:
-    db.session.add(LoginAttempt(username="long-ago", ip="127.0.0.1", outcome="failure",
-                                at=START - timedelta(days=31)))
-    db.session.add(LoginAttempt(username="recently", ip="127.0.0.1", outcome="failure",
-                                at=START - timedelta(days=29)))
+    db.session.add(LoginAttempt(username="long-ago", ip="127.0.0.1", outcome="failure", at=START - timedelta(days=31)))
+    db.session.add(LoginAttempt(username="recently", ip="127.0.0.1", outcome="failure", at=START - timedelta(days=29)))
     db.session.commit()
     _fail(auth, "someone")
     names = set(db.session.scalars(select(LoginAttempt.username)))

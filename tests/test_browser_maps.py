@@ -1,4 +1,5 @@
 """The maps in a real browser: clusters, popups, privacy, the operator placing a case, the crew's photo."""
+
 from __future__ import annotations
 
 import re
@@ -126,8 +127,9 @@ def test_no_personal_data_in_the_public_page_or_its_responses(app: Flask, page: 
 def test_operator_places_an_unplaced_case(app: Flask, page: Any, auth: Any) -> None:
     auth.user("operator", "op-map")
     with app.app_context():
-        case = seed.appeal(None, None, status="new",
-                           messages=[seed.message("Не горит фонарь у второй школы", channel="pos")])
+        case = seed.appeal(
+            None, None, status="new", messages=[seed.message("Не горит фонарь у второй школы", channel="pos")]
+        )
         placed = seed.appeal(75.60, 61.74, status="new", days_ago=40, deadline_days=10)
         db.session.commit()
         case_id, placed_id = case.id, placed.id
@@ -159,7 +161,8 @@ def test_operator_places_an_unplaced_case(app: Flask, page: Any, auth: Any) -> N
 
 
 def test_crew_marks_done_with_a_photo_and_it_shows_on_the_public_map(
-        app: Flask, page: Any, auth: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: Flask, page: Any, auth: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_UPLOAD_DIR", str(tmp_path))
     crew = auth.user("crew", "crew-map")
     with app.app_context():
@@ -179,7 +182,8 @@ def test_crew_marks_done_with_a_photo_and_it_shows_on_the_public_map(
     item = page.locator(f"#work-{near_id}")
     item.locator("summary").click()
     item.locator("input[name=photo]").set_input_files(
-        files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": seed.jpeg_with_exif()}])
+        files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": seed.jpeg_with_exif()}]
+    )
     item.locator("textarea[name=note]").fill("Заменили светильник")
     item.locator("button[type=submit]").click()
     page.wait_for_selector(".crew-flash-ok")
@@ -190,7 +194,8 @@ def test_crew_marks_done_with_a_photo_and_it_shows_on_the_public_map(
     page.wait_for_selector(".leaflet-marker-icon.work-streetlight").click()
     page.wait_for_selector(".leaflet-popup-content .popup-photo")
     assert "Заменили светильник" in page.inner_text(".leaflet-popup-content")
-    natural = page.evaluate("document.querySelector('.popup-photo').complete && "
-                            "document.querySelector('.popup-photo').naturalWidth")
+    natural = page.evaluate(
+        "document.querySelector('.popup-photo').complete && document.querySelector('.popup-photo').naturalWidth"
+    )
     assert natural == 64
     assert page.offsite == []

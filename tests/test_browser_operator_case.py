@@ -1,4 +1,5 @@
 """An operator places an unplaced case by clicking the case page's map (real browser)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,8 +19,9 @@ pytestmark = pytest.mark.browser
 def test_operator_places_a_case_by_a_click(app: Flask, auth, page: Any) -> None:
     with app.app_context():
         auth.user(role="operator", username="olga")
-        case = factories.appeal(None, None, messages=[factories.message("Где-то во дворе темно")],
-                                category="streetlight")
+        case = factories.appeal(
+            None, None, messages=[factories.message("Где-то во дворе темно")], category="streetlight"
+        )
         db.session.commit()
         case_id = case.id
     errors: list[str] = []

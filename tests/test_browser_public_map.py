@@ -1,4 +1,5 @@
 """The public map in a real browser (Playwright + Debian's Chromium), offline."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,7 +26,7 @@ def test_map_draws_seeded_work_with_no_offsite_requests(app: Flask, page: Any) -
     page.wait_for_selector("path.base-street >> nth=14", state="attached")
     assert page.locator("path.base-district").count() == 9
     marker.click()
-    popup = page.wait_for_selector(".leaflet-popup-content .popup-where")
+    page.wait_for_selector(".leaflet-popup-content .popup-where")
     text = page.inner_text(".leaflet-popup-content")
     assert "Лежачий полицейский у второй школы" in text
     assert "Установлена искусственная неровность" in text

@@ -1,4 +1,5 @@
 """The crew page: own works nearest first, navigation links, marking done with a cleaned photo."""
+
 from __future__ import annotations
 
 import io
@@ -57,16 +58,24 @@ def test_own_works_nearest_first(app_ctx: None, client: FlaskClient, auth: Any) 
     assert client.get("/api/crew/works?lat=61").status_code == 400
 
 
-def done(client: FlaskClient, auth: Any, work_id: int, photo: bytes | None, *, name: str = "photo.jpg",
-         note: str = "Заменили светильник") -> Any:
+def done(
+    client: FlaskClient,
+    auth: Any,
+    work_id: int,
+    photo: bytes | None,
+    *,
+    name: str = "photo.jpg",
+    note: str = "Заменили светильник",
+) -> Any:
     data: dict[str, Any] = {"csrf_token": auth.csrf_token(), "note": note}
     if photo is not None:
         data["photo"] = (io.BytesIO(photo), name)
     return client.post(f"/crew/works/{work_id}/done", data=data, content_type="multipart/form-data")
 
 
-def test_mark_done_with_a_photo_strips_exif_and_shows_publicly(app_ctx: None, client: FlaskClient, auth: Any,
-                                                              uploads: Path) -> None:
+def test_mark_done_with_a_photo_strips_exif_and_shows_publicly(
+    app_ctx: None, client: FlaskClient, auth: Any, uploads: Path
+) -> None:
     me = auth.login("crew")
     case = seed.appeal(*NEAR, status="in_work")
     work = seed.work(*NEAR, status="in_work", crew=me, type_code="streetlight", appeals=[case], note=None)
@@ -85,11 +94,12 @@ def test_mark_done_with_a_photo_strips_exif_and_shows_publicly(app_ctx: None, cl
     assert b"SERIAL-123456" not in stored and b"Exif" not in stored and b"PhoneMaker" not in stored
     assert not Image.open(io.BytesIO(stored)).getexif()
     assert len(Path(photo.path).stem) == 32  # a random name, not the uploaded one
-    change = db.session.scalar(select(StatusChange).where(StatusChange.work_id == work.id,
-                                                          StatusChange.new_value == "done"))
+    change = db.session.scalar(
+        select(StatusChange).where(StatusChange.work_id == work.id, StatusChange.new_value == "done")
+    )
     assert change.user_id == me.id
     # the public map shows it, its note redacted, with the photo
-    fc = client.get(f"/api/features?bbox=75.59,61.74,75.60,61.745&zoom=16").get_json()
+    fc = client.get("/api/features?bbox=75.59,61.74,75.60,61.745&zoom=16").get_json()
     assert f"work-{work.id}" in {f["id"] for f in fc["features"]}
     p = client.get(f"/api/features/work/{work.id}").get_json()["properties"]
     assert p["note"] == "Заменили светильник, звоните [телефон]"
@@ -99,8 +109,9 @@ def test_mark_done_with_a_photo_strips_exif_and_shows_publicly(app_ctx: None, cl
 
 
 @pytest.mark.parametrize("fmt, ext", [("PNG", ".png"), ("WEBP", ".webp")])
-def test_png_and_webp_are_taken_and_cleaned(app_ctx: None, client: FlaskClient, auth: Any, uploads: Path,
-                                            fmt: str, ext: str) -> None:
+def test_png_and_webp_are_taken_and_cleaned(
+    app_ctx: None, client: FlaskClient, auth: Any, uploads: Path, fmt: str, ext: str
+) -> None:
     me = auth.login("crew")
     work = seed.work(status="planned", crew=me)
     db.session.flush()
@@ -114,14 +125,18 @@ def test_png_and_webp_are_taken_and_cleaned(app_ctx: None, client: FlaskClient, 
     assert b"SERIAL-777" not in (uploads / photo.path).read_bytes()
 
 
-@pytest.mark.parametrize("payload, name", [
-    (b"<?php system($_GET['c']); ?>", "shell.jpg"),
-    (b"GIF89a" + b"\0" * 64, "anim.gif"),
-    (b"\xff\xd8\xff\xe0" + b"broken" * 10, "broken.jpg"),
-    (b"", "empty.jpg"),
-])
-def test_not_an_image_is_refused(app_ctx: None, client: FlaskClient, auth: Any, uploads: Path,
-                                 payload: bytes, name: str) -> None:
+@pytest.mark.parametrize(
+    "payload, name",
+    [
+        (b"<?php system($_GET['c']); ?>", "shell.jpg"),
+        (b"GIF89a" + b"\0" * 64, "anim.gif"),
+        (b"\xff\xd8\xff\xe0" + b"broken" * 10, "broken.jpg"),
+        (b"", "empty.jpg"),
+    ],
+)
+def test_not_an_image_is_refused(
+    app_ctx: None, client: FlaskClient, auth: Any, uploads: Path, payload: bytes, name: str
+) -> None:
     me = auth.login("crew")
     work = seed.work(status="planned", crew=me)
     db.session.flush()
@@ -134,8 +149,9 @@ def test_not_an_image_is_refused(app_ctx: None, client: FlaskClient, auth: Any, 
     assert "crew-flash-error" in page
 
 
-def test_too_large_is_refused(app: Flask, app_ctx: None, client: FlaskClient, auth: Any, uploads: Path,
-                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_large_is_refused(
+    app: Flask, app_ctx: None, client: FlaskClient, auth: Any, uploads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     me = auth.login("crew")
     work = seed.work(status="planned", crew=me)
     db.session.flush()
@@ -170,8 +186,11 @@ def test_done_needs_the_csrf_token(app_ctx: None, client: FlaskClient, auth: Any
     me = auth.login("crew")
     work = seed.work(status="planned", crew=me)
     db.session.flush()
-    response = client.post(f"/crew/works/{work.id}/done", content_type="multipart/form-data",
-                           data={"photo": (io.BytesIO(seed.jpeg_with_exif()), "a.jpg")})
+    response = client.post(
+        f"/crew/works/{work.id}/done",
+        content_type="multipart/form-data",
+        data={"photo": (io.BytesIO(seed.jpeg_with_exif()), "a.jpg")},
+    )
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(Work, work.id).status == "planned"

@@ -1,4 +1,5 @@
 """The dashboard's pages: every hand-counted figure as shown, who may see them, hostile filters."""
+
 from __future__ import annotations
 
 import re
@@ -7,9 +8,19 @@ import pytest
 from flask.testing import FlaskClient
 from flask_babel import refresh
 
-from tests.test_dashboard_data import (EXPECTED, EXPECTED_CATEGORIES, EXPECTED_CHANNELS, EXPECTED_DISTRICTS,
-                                       EXPECTED_RECEPTION_PEOPLE, EXPECTED_SENTENCE, EXPECTED_WORKS, PERIOD,
-                                       build_town, figure_value, read_page)
+from tests.test_dashboard_data import (
+    EXPECTED,
+    EXPECTED_CATEGORIES,
+    EXPECTED_CHANNELS,
+    EXPECTED_DISTRICTS,
+    EXPECTED_RECEPTION_PEOPLE,
+    EXPECTED_SENTENCE,
+    EXPECTED_WORKS,
+    PERIOD,
+    build_town,
+    figure_value,
+    read_page,
+)
 from webmap.extensions import db
 from webmap.models import Category, District, WorkType
 
@@ -59,11 +70,17 @@ def test_dashboard_figures_as_shown(town, auth, client: FlaskClient) -> None:
         assert row[3] == str(received) and row[2] == _ru(per_1000)
 
     channels = {row[0]: row[1] for row in tables["channels"][1:]}
-    assert channels == {"ВКонтакте": "3", "Одноклассники": "3", "ПОС (Госуслуги)": "2", "личный приём": "2",
-                        "Telegram": "1", "телефон": "1"}
+    assert channels == {
+        "ВКонтакте": "3",
+        "Одноклассники": "3",
+        "ПОС (Госуслуги)": "2",
+        "личный приём": "2",
+        "Telegram": "1",
+        "телефон": "1",
+    }
     assert sum(int(v) for v in channels.values()) == sum(EXPECTED_CHANNELS.values())
 
-    trend = [row for row in tables["trend"][1:]]
+    trend = list(tables["trend"][1:])
     assert [r[1:] for r in trend] == [["6", "3", "1"], ["3", "1", "2"], ["2", "0", "1"]]
     assert trend[0][0].lower().startswith("март")
 
@@ -118,7 +135,7 @@ def test_hotspot_pages(town, auth, client: FlaskClient) -> None:
     assert status == 200
     assert {int(r[0]) for r in read_page(html)[1]["cases"][1:]} == {town.cases[c].id for c in ("c1", "c2", "c3", "c4")}
     # an operator may open each case
-    assert f'/operator/cases/{town.cases["c1"].id}' in html
+    assert f"/operator/cases/{town.cases['c1'].id}" in html
     assert _get(client, "/dashboard/hotspots/2")[0] == 404
     status, html = _get(client, "/dashboard/hotspots", distance="30")
     assert len(read_page(html)[1]["hotspots"]) == 3  # header + road + manhole
@@ -161,9 +178,18 @@ def test_printable_report(town, auth, client: FlaskClient) -> None:
 
 # -- who may see what --------------------------------------------------------------------------------
 
-PAGES = ("/dashboard/", "/dashboard/cases", "/dashboard/hotspots", "/dashboard/hotspots/1", "/dashboard/receptions",
-         "/dashboard/report", "/dashboard/data/map.json", "/dashboard/export/cases.csv",
-         "/dashboard/export/receptions.xlsx", "/dashboard/export/cases.geojson")
+PAGES = (
+    "/dashboard/",
+    "/dashboard/cases",
+    "/dashboard/hotspots",
+    "/dashboard/hotspots/1",
+    "/dashboard/receptions",
+    "/dashboard/report",
+    "/dashboard/data/map.json",
+    "/dashboard/export/cases.csv",
+    "/dashboard/export/receptions.xlsx",
+    "/dashboard/export/cases.geojson",
+)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -187,21 +213,41 @@ def test_dashboard_roles(app_ctx: None, auth, client: FlaskClient, role: str) ->
 # -- hostile filters ---------------------------------------------------------------------------------
 
 HOSTILE = [
-    {"from": "2025-13-45"}, {"from": "31.02.2025"}, {"to": "0001-01-01"}, {"from": "9999-01-01"},
-    {"from": "'; DROP TABLE appeals; --"}, {"from": "2025-05-01", "to": "2025-04-01"},
-    {"from": "1990-01-01", "to": "2025-01-01"}, {"from": "2" * 5000},
-    {"district": "1 OR 1=1"}, {"district": "99999999999999999999999999"}, {"district": "-1"},
-    {"district": "999999"}, {"category": "<script>alert(1)</script>"}, {"category": "road' OR '1'='1"},
-    {"channel": "vk\x00"}, {"channel": "email"}, {"step": "year"}, {"step": "day'); --"},
-    {"eps": "1e308"}, {"eps": "nan"}, {"eps": "-5"}, {"minpoints": "10000000000000000000000"},
-    {"minpoints": "3.5"}, {"distance": "inf"}, {"district": ["1"] * 60}, {"from": "2025-03-01\x00"},
-    {"category": "road\x00"}, {"district": "1\x00"},
+    {"from": "2025-13-45"},
+    {"from": "31.02.2025"},
+    {"to": "0001-01-01"},
+    {"from": "9999-01-01"},
+    {"from": "'; DROP TABLE appeals; --"},
+    {"from": "2025-05-01", "to": "2025-04-01"},
+    {"from": "1990-01-01", "to": "2025-01-01"},
+    {"from": "2" * 5000},
+    {"district": "1 OR 1=1"},
+    {"district": "99999999999999999999999999"},
+    {"district": "-1"},
+    {"district": "999999"},
+    {"category": "<script>alert(1)</script>"},
+    {"category": "road' OR '1'='1"},
+    {"channel": "vk\x00"},
+    {"channel": "email"},
+    {"step": "year"},
+    {"step": "day'); --"},
+    {"eps": "1e308"},
+    {"eps": "nan"},
+    {"eps": "-5"},
+    {"minpoints": "10000000000000000000000"},
+    {"minpoints": "3.5"},
+    {"distance": "inf"},
+    {"district": ["1"] * 60},
+    {"from": "2025-03-01\x00"},
+    {"category": "road\x00"},
+    {"district": "1\x00"},
 ]
 
 
 @pytest.mark.parametrize("args", HOSTILE)
-@pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/hotspots", "/dashboard/cases", "/dashboard/report",
-                                  "/dashboard/receptions"])
+@pytest.mark.parametrize(
+    "path", ["/dashboard/", "/dashboard/hotspots", "/dashboard/cases", "/dashboard/report", "/dashboard/receptions"]
+)
 def test_hostile_filters_get_a_form_error(app_ctx: None, auth, client: FlaskClient, path: str, args: dict) -> None:
     auth.login("analyst")
     response = client.get(path, query_string=args)
@@ -212,9 +258,16 @@ def test_hostile_filters_get_a_form_error(app_ctx: None, auth, client: FlaskClie
 
 
 @pytest.mark.parametrize("args", HOSTILE[:6] + [{"category": "<script>alert(1)</script>"}])
-@pytest.mark.parametrize("path", ["/dashboard/data/map.json", "/dashboard/export/cases.csv",
-                                  "/dashboard/export/summary.xlsx", "/dashboard/export/all.geojson",
-                                  "/dashboard/export/public.geojson"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/data/map.json",
+        "/dashboard/export/cases.csv",
+        "/dashboard/export/summary.xlsx",
+        "/dashboard/export/all.geojson",
+        "/dashboard/export/public.geojson",
+    ],
+)
 def test_hostile_filters_in_data_and_exports(app_ctx: None, auth, client: FlaskClient, path: str, args: dict) -> None:
     auth.login("analyst")
     response = client.get(path, query_string=args)
@@ -228,19 +281,32 @@ def test_the_hostile_value_is_escaped_where_shown(app_ctx: None, auth, client: F
     assert "<script>alert(1)</script>" not in html and "&#34;&gt;&lt;script&gt;" in html
 
 
-@pytest.mark.parametrize(("path", "args"), [
-    ("/dashboard/cases", {"group": "drop table"}), ("/dashboard/receptions", {"received_by": "x" * 1000}),
-    ("/dashboard/receptions", {"received_by": "Глава\x00города"}), ("/dashboard/receptions", {"rcat": "road\x00"}),
-    ("/dashboard/export/receptions.csv", {"received_by": "\x00"}),
-    ("/dashboard/export/cases.csv", {"hotspot": "1; --"}), ("/dashboard/export/cases.csv", {"group": "<b>"}),
-])
+@pytest.mark.parametrize(
+    ("path", "args"),
+    [
+        ("/dashboard/cases", {"group": "drop table"}),
+        ("/dashboard/receptions", {"received_by": "x" * 1000}),
+        ("/dashboard/receptions", {"received_by": "Глава\x00города"}),
+        ("/dashboard/receptions", {"rcat": "road\x00"}),
+        ("/dashboard/export/receptions.csv", {"received_by": "\x00"}),
+        ("/dashboard/export/cases.csv", {"hotspot": "1; --"}),
+        ("/dashboard/export/cases.csv", {"group": "<b>"}),
+    ],
+)
 def test_other_bad_arguments(app_ctx: None, auth, client: FlaskClient, path: str, args: dict) -> None:
     auth.login("analyst")
     assert client.get(path, query_string=args).status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/dashboard/export/nothing.csv", "/dashboard/export/cases.pdf",
-                                  "/dashboard/export/summary.geojson", "/dashboard/hotspots/99999999999"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/export/nothing.csv",
+        "/dashboard/export/cases.pdf",
+        "/dashboard/export/summary.geojson",
+        "/dashboard/hotspots/99999999999",
+    ],
+)
 def test_unknown_exports_are_404(app_ctx: None, auth, client: FlaskClient, path: str) -> None:
     auth.login("analyst")
     assert client.get(path).status_code == 404
@@ -253,6 +319,7 @@ def test_a_bad_page_number_is_the_first_page(town, auth, client: FlaskClient) ->
 
 
 # -- the admin's population form ---------------------------------------------------------------------
+
 
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
@@ -269,8 +336,9 @@ def test_admin_sets_population(app_ctx: None, auth, client: FlaskClient) -> None
     html = client.get("/dashboard/districts").get_data(as_text=True)
     shore = db.session.scalar(db.select(District).where(District.code == "SHORE"))
     mkr1 = db.session.scalar(db.select(District).where(District.code == "MKR1"))
-    response = client.post("/dashboard/districts", data={"csrf_token": _csrf(html), f"pop_{shore.id}": "4321",
-                                                         f"pop_{mkr1.id}": ""})
+    response = client.post(
+        "/dashboard/districts", data={"csrf_token": _csrf(html), f"pop_{shore.id}": "4321", f"pop_{mkr1.id}": ""}
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(District, shore.id).population == 4321

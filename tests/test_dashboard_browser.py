@@ -1,5 +1,6 @@
 """The dashboard in a real browser (Playwright + Debian's Chromium): charts and maps drawn from
 local files only, under the app's CSP, with the hand-counted town."""
+
 from __future__ import annotations
 
 import re

@@ -1,7 +1,8 @@
 """The demo: a first make run shows cases and recently completed works."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ def test_demo_load_imports_messages_and_completes_works(app_ctx: None, runner: F
     assert {w.type_code for w in works} >= {"speed_bump", "fence", "streetlight", "manhole"}
     fence = next(w for w in works if w.type_code == "fence")
     assert db.session.scalar(select(func.ST_GeometryType(Work.geom)).where(Work.id == fence.id)) == "ST_LineString"
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     newest = db.session.scalar(select(func.max(SourceMessage.posted_at)))
     assert now - timedelta(days=14) < newest <= now  # re-dated to the present
     assert all(now - timedelta(days=180) < w.done_at <= now for w in works)  # shown on the public map

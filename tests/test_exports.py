@@ -1,5 +1,6 @@
 """Exports: the hand-counted figures in CSV, XLSX (read back with openpyxl) and GeoJSON; what a
 public export may carry; formulas that must not run."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,16 @@ import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from tests.test_dashboard_data import (EXPECTED, EXPECTED_CATEGORIES, EXPECTED_CHANNELS, EXPECTED_RECEPTION_PEOPLE,
-                                       EXPECTED_WORKS, PERIOD, SECRETS, build_town)
+from tests.test_dashboard_data import (
+    EXPECTED,
+    EXPECTED_CATEGORIES,
+    EXPECTED_CHANNELS,
+    EXPECTED_RECEPTION_PEOPLE,
+    EXPECTED_WORKS,
+    PERIOD,
+    SECRETS,
+    build_town,
+)
 from webmap.extensions import db
 from webmap.models import Category, WorkType
 from webmap.services.exports import safe_text
@@ -52,9 +61,21 @@ def test_summary_in_csv_and_xlsx(town, auth, client: FlaskClient) -> None:
     values = [r[1] for r in rows[1:]]
     assert values == ["11", "5", "1", "4", "1", "1", "2", "36.4", "3.0", "8.2"]
     sheet = _xlsx(_export(client, "summary", "xlsx"))
-    assert [r[1] for r in sheet[1:]] == [EXPECTED[k] for k in ("received", "waiting", "in_work", "done", "rejected",
-                                                               "duplicates", "overdue", "share_done", "median_days",
-                                                               "p90_days")]
+    assert [r[1] for r in sheet[1:]] == [
+        EXPECTED[k]
+        for k in (
+            "received",
+            "waiting",
+            "in_work",
+            "done",
+            "rejected",
+            "duplicates",
+            "overdue",
+            "share_done",
+            "median_days",
+            "p90_days",
+        )
+    ]
 
 
 def test_tables_in_csv_and_xlsx(town, auth, client: FlaskClient) -> None:
@@ -66,8 +87,14 @@ def test_tables_in_csv_and_xlsx(town, auth, client: FlaskClient) -> None:
         assert got == {names[c]: list(v) for c, v in EXPECTED_CATEGORIES.items()}, fmt
 
         rows = read(_export(client, "channels", fmt))
-        assert {r[0]: int(r[1]) for r in rows[1:]} == {"ВКонтакте": 3, "Одноклассники": 3, "ПОС (Госуслуги)": 2,
-                                                       "личный приём": 2, "Telegram": 1, "телефон": 1}
+        assert {r[0]: int(r[1]) for r in rows[1:]} == {
+            "ВКонтакте": 3,
+            "Одноклассники": 3,
+            "ПОС (Госуслуги)": 2,
+            "личный приём": 2,
+            "Telegram": 1,
+            "телефон": 1,
+        }
         assert sum(int(r[1]) for r in rows[1:]) == sum(EXPECTED_CHANNELS.values())
 
         rows = read(_export(client, "trend", fmt))
@@ -123,7 +150,9 @@ def test_geojson_of_cases_and_works(town, auth, client: FlaskClient) -> None:
     assert {f["geometry"]["type"] for f in works["features"]} == {"Point", "LineString"}
     both = json.loads(_export(client, "all", "geojson").get_data())
     assert len(both["features"]) == EXPECTED["received"] + sum(EXPECTED_WORKS.values())
-    roads = json.loads(_export(client, "cases", "geojson", category="road", district=str(town.districts["MKR1"])).get_data())
+    roads = json.loads(
+        _export(client, "cases", "geojson", category="road", district=str(town.districts["MKR1"])).get_data()
+    )
     assert len(roads["features"]) == 4
 
 
@@ -137,11 +166,17 @@ def test_internal_exports_carry_personal_data_for_the_dashboard_roles(town, auth
 
 # -- public exports ------------------------------------------------------------------------------------
 
-PUBLIC = [("/dashboard/export/public.geojson", {}), ("/dashboard/export/all.geojson", {"public": "1"}),
-          ("/dashboard/export/cases.geojson", {"public": "1"}), ("/dashboard/export/cases.csv", {"public": "1"}),
-          ("/dashboard/export/cases.xlsx", {"public": "1"}), ("/dashboard/export/works_list.csv", {"public": "1"}),
-          ("/dashboard/export/works_list.xlsx", {"public": "1"}), ("/dashboard/export/categories.csv", {"public": "1"}),
-          ("/dashboard/export/hotspots.xlsx", {"public": "1"})]
+PUBLIC = [
+    ("/dashboard/export/public.geojson", {}),
+    ("/dashboard/export/all.geojson", {"public": "1"}),
+    ("/dashboard/export/cases.geojson", {"public": "1"}),
+    ("/dashboard/export/cases.csv", {"public": "1"}),
+    ("/dashboard/export/cases.xlsx", {"public": "1"}),
+    ("/dashboard/export/works_list.csv", {"public": "1"}),
+    ("/dashboard/export/works_list.xlsx", {"public": "1"}),
+    ("/dashboard/export/categories.csv", {"public": "1"}),
+    ("/dashboard/export/hotspots.xlsx", {"public": "1"}),
+]
 
 
 def _all_text(response) -> str:
@@ -154,8 +189,9 @@ def _all_text(response) -> str:
 
 
 @pytest.mark.parametrize(("path", "args"), PUBLIC)
-def test_public_exports_need_no_login_and_carry_no_personal_data(town, client: FlaskClient, path: str,
-                                                                 args: dict) -> None:
+def test_public_exports_need_no_login_and_carry_no_personal_data(
+    town, client: FlaskClient, path: str, args: dict
+) -> None:
     response = client.get(path, query_string={**PERIOD, **args})
     assert response.status_code == 200, path
     text = _all_text(response)
@@ -171,8 +207,19 @@ def test_public_geojson_figures(town, client: FlaskClient) -> None:
     cases = [f for f in data["features"] if f["properties"]["kind"] == "case"]
     works = [f for f in data["features"] if f["properties"]["kind"] == "work"]
     assert len(cases) == EXPECTED["received"] and len(works) == sum(EXPECTED_WORKS.values())
-    allowed = {"kind", "id", "category_code", "category", "status", "status_label", "district", "created", "closed",
-               "urls", "public_note"}
+    allowed = {
+        "kind",
+        "id",
+        "category_code",
+        "category",
+        "status",
+        "status_label",
+        "district",
+        "created",
+        "closed",
+        "urls",
+        "public_note",
+    }
     assert all(set(f["properties"]) <= allowed for f in cases)
     c2 = next(f for f in cases if f["properties"]["id"] == town.cases["c2"].id)
     assert c2["properties"]["urls"] == [town.cases["c2"].messages[0].url]  # the VK post, not the ПОС message
@@ -194,10 +241,19 @@ def test_public_csv_drops_personal_columns(town, client: FlaskClient) -> None:
 
 # -- formulas ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "safe"), [
-    ("=1+1", "'=1+1"), ("+7 912", "'+7 912"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=x", "'\t=x"),
-    ("Мира 5", "Мира 5"), ("", ""),
-])
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+7 912", "'+7 912"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=x", "'\t=x"),
+        ("Мира 5", "Мира 5"),
+        ("", ""),
+    ],
+)
 def test_safe_text(value: str, safe: str) -> None:
     assert safe_text(value) == safe
 
@@ -206,7 +262,7 @@ def test_formula_in_a_cell_stays_text(town, auth, client: FlaskClient) -> None:
     auth.login("analyst")
     rows = _csv(_export(client, "cases", "csv"))
     column = rows[0].index("Адрес")
-    assert "'=HYPERLINK(\"http://evil\")" in [r[column] for r in rows[1:]]
+    assert '\'=HYPERLINK("http://evil")' in [r[column] for r in rows[1:]]
     sheet = load_workbook(io.BytesIO(_export(client, "cases", "xlsx").get_data())).active
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.value.startswith("'") and c.data_type == "s" for c in cells)

@@ -1,4 +1,5 @@
 """Loading a town's gazetteer: idempotent, and all-or-nothing on a bad file."""
+
 from __future__ import annotations
 
 import json
@@ -54,21 +55,38 @@ def test_corrected_file_updates_in_place(app_ctx: None, runner: FlaskCliRunner, 
     assert db.session.scalar(select(Landmark.kind).where(Landmark.name == "Школа № 1")) == "lyceum"
 
 
-@pytest.mark.parametrize(("layer", "breakage", "reason"), [
-    ("addresses", lambda fs: fs[4]["properties"].pop("housenumber"), "feature 5: missing property 'housenumber'"),
-    ("streets", lambda fs: fs[2]["geometry"].update(coordinates=[[75.6, 61.7]]), "feature 3: broken geometry"),
-    ("districts", lambda fs: fs[0]["geometry"].update(type="Point", coordinates=[75.6, 61.7]),
-     "feature 1: geometry type 'Point'"),
-    ("landmarks", lambda fs: fs[1]["geometry"].update(coordinates=[975.6, 61.7]), "feature 2: coordinates outside"),
-    ("addresses", lambda fs: fs[0]["properties"].update(street="Несуществующая"), "unknown street"),
-])
-def test_bad_file_is_refused_whole(app_ctx: None, runner: FlaskCliRunner, tmp_path: Path,
-                                   layer: str, breakage, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("layer", "breakage", "reason"),
+    [
+        ("addresses", lambda fs: fs[4]["properties"].pop("housenumber"), "feature 5: missing property 'housenumber'"),
+        ("streets", lambda fs: fs[2]["geometry"].update(coordinates=[[75.6, 61.7]]), "feature 3: broken geometry"),
+        (
+            "districts",
+            lambda fs: fs[0]["geometry"].update(type="Point", coordinates=[75.6, 61.7]),
+            "feature 1: geometry type 'Point'",
+        ),
+        ("landmarks", lambda fs: fs[1]["geometry"].update(coordinates=[975.6, 61.7]), "feature 2: coordinates outside"),
+        ("addresses", lambda fs: fs[0]["properties"].update(street="Несуществующая"), "unknown street"),
+    ],
+)
+def test_bad_file_is_refused_whole(
+    app_ctx: None, runner: FlaskCliRunner, tmp_path: Path, layer: str, breakage, reason: str
+) -> None:
     town = _town_copy(tmp_path)
     # a new district that must not be stored, since another file of the town is broken
-    _edit(town / "districts.geojson", lambda fs: fs.append(
-        {"type": "Feature", "properties": {"name": "Новый", "code": "NEW"},
-         "geometry": {"type": "Polygon", "coordinates": [[[75.5, 61.7], [75.51, 61.7], [75.51, 61.71], [75.5, 61.7]]]}}))
+    _edit(
+        town / "districts.geojson",
+        lambda fs: fs.append(
+            {
+                "type": "Feature",
+                "properties": {"name": "Новый", "code": "NEW"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[75.5, 61.7], [75.51, 61.7], [75.51, 61.71], [75.5, 61.7]]],
+                },
+            }
+        ),
+    )
     _edit(town / f"{layer}.geojson", breakage)
     before = _counts()
     result = runner.invoke(args=["gazetteer", "load", str(town)])

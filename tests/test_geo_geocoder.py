@@ -1,4 +1,5 @@
 """The geopy-compatible gazetteer geocoder and the remote (Nominatim) wrapper, offline."""
+
 from __future__ import annotations
 
 from functools import lru_cache

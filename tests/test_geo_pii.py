@@ -1,4 +1,5 @@
 """Personal data spans and redaction."""
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,21 @@ def kinds(text: str) -> list[tuple[str, str]]:
     return [(text[s:e], k) for s, e, k in find_pii(text)]
 
 
-@pytest.mark.parametrize("phone", [
-    "8-912-345-67-89", "+7 912 345 67 89", "+79123456789", "89123456789", "8 (912) 345-67-89",
-    "+7(912)345-67-89", "8 (34669) 7-12-34", "912 345 67 89", "7-12-34", "8-900-123-45-67",
-])
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "8-912-345-67-89",
+        "+7 912 345 67 89",
+        "+79123456789",
+        "89123456789",
+        "8 (912) 345-67-89",
+        "+7(912)345-67-89",
+        "8 (34669) 7-12-34",
+        "912 345 67 89",
+        "7-12-34",
+        "8-900-123-45-67",
+    ],
+)
 def test_phones(phone: str) -> None:
     text = f"Звоните {phone} вечером"
     assert kinds(text) == [(phone, "phone")]
@@ -32,30 +44,41 @@ def test_numbers_that_are_not_phones(text: str) -> None:
 
 def test_emails_and_links() -> None:
     text = "пишите ivan.petrov@mail.ru или vk.com/id123, t.me/ivan_p, https://ok.ru/profile/5 и @ivan_petrov."
-    assert kinds(text) == [("ivan.petrov@mail.ru", "email"), ("vk.com/id123", "link"), ("t.me/ivan_p", "link"),
-                           ("https://ok.ru/profile/5", "link"), ("@ivan_petrov", "link")]
+    assert kinds(text) == [
+        ("ivan.petrov@mail.ru", "email"),
+        ("vk.com/id123", "link"),
+        ("t.me/ivan_p", "link"),
+        ("https://ok.ru/profile/5", "link"),
+        ("@ivan_petrov", "link"),
+    ]
     assert redact(text, find_pii(text)) == "пишите [e-mail] или [ссылка], [ссылка], [ссылка] и [ссылка]."
 
 
-@pytest.mark.parametrize("text, name", [
-    ("Обратилась Петрова Мария Ивановна по поводу ямы", "Петрова Мария Ивановна"),
-    ("Иванов И.И. просит поставить забор", "Иванов И.И."),
-    ("просит И. И. Иванов", "И. И. Иванов"),
-    ("Сергей сказал, что люк открыт", "Сергей"),
-    ("Здравствуйте, я Анна Смирнова", "Анна Смирнова"),
-    ("Мира Петровна пожаловалась", "Мира Петровна"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Обратилась Петрова Мария Ивановна по поводу ямы", "Петрова Мария Ивановна"),
+        ("Иванов И.И. просит поставить забор", "Иванов И.И."),
+        ("просит И. И. Иванов", "И. И. Иванов"),
+        ("Сергей сказал, что люк открыт", "Сергей"),
+        ("Здравствуйте, я Анна Смирнова", "Анна Смирнова"),
+        ("Мира Петровна пожаловалась", "Мира Петровна"),
+    ],
+)
 def test_person_names(text: str, name: str) -> None:
     assert (name, "name") in kinds(text)
 
 
-@pytest.mark.parametrize("text", [
-    "на ул. Ленина 5 яма",
-    "улица Мира, дом 5",
-    "Ленина 40 нет воды",
-    "г. Покачи, пр. Нефтяников",
-    "Добрый день. Люди, Сугробы, не пройти!",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "на ул. Ленина 5 яма",
+        "улица Мира, дом 5",
+        "Ленина 40 нет воды",
+        "г. Покачи, пр. Нефтяников",
+        "Добрый день. Люди, Сугробы, не пройти!",
+    ],
+)
 def test_street_names_are_not_people(text: str) -> None:
     assert [k for _s, _e, k in find_pii(text) if k == "name"] == []
 

@@ -1,4 +1,5 @@
 """triage() and the JSON-lines batch helper, including hostile input."""
+
 from __future__ import annotations
 
 import io
@@ -31,13 +32,16 @@ def test_house_message() -> None:
     assert [k for _s, _e, k in r.pii] == ["phone"]
 
 
-@pytest.mark.parametrize("text, precision, address", [
-    ("на углу Мира и Харьковской яма", "intersection", "перекрёсток улиц Мира и Харьковская"),
-    ("у второй школы темно", "landmark", "Школа № 2"),
-    ("по ул. Таёжной не чистят снег", "street", "улица Таёжная"),
-    ("в 5 мкр не вывозят мусор", "district", "5-й микрорайон"),
-    ("на Ленина 8 яма", "interpolated_house", "улица Ленина, 8"),
-])
+@pytest.mark.parametrize(
+    "text, precision, address",
+    [
+        ("на углу Мира и Харьковской яма", "intersection", "перекрёсток улиц Мира и Харьковская"),
+        ("у второй школы темно", "landmark", "Школа № 2"),
+        ("по ул. Таёжной не чистят снег", "street", "улица Таёжная"),
+        ("в 5 мкр не вывозят мусор", "district", "5-й микрорайон"),
+        ("на Ленина 8 яма", "interpolated_house", "улица Ленина, 8"),
+    ],
+)
 def test_precisions_and_addresses(text: str, precision: str, address: str) -> None:
     r = triage(text, demo())
     assert (r.precision, r.address) == (precision, address)
@@ -59,15 +63,22 @@ def test_street_names_are_not_redacted_as_names() -> None:
     r = triage("Шумят соседи ночью на Ленина, пишет Петров Иван", demo())
     assert r.precision == "street"
     names = [r_ for r_ in r.pii if r_[2] == "name"]
-    assert len(names) == 1 and "Петров Иван" in "Шумят соседи ночью на Ленина, пишет Петров Иван"[names[0][0]:names[0][1]]
+    assert (
+        len(names) == 1
+        and "Петров Иван" in "Шумят соседи ночью на Ленина, пишет Петров Иван"[names[0][0] : names[0][1]]
+    )
 
 
 # -- hostile input ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "<script>alert('Мира 5')</script><b>ул. Мира, 5</b> яма",
-    "<img src=x onerror=alert(1)> на Мира 5 яма &nbsp; &lt;",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert('Мира 5')</script><b>ул. Мира, 5</b> яма",
+        "<img src=x onerror=alert(1)> на Мира 5 яма &nbsp; &lt;",
+    ],
+)
 def test_html_and_js(text: str) -> None:
     r = triage(text, demo())
     assert (r.precision, r.address, r.category) == ("house", "улица Мира, 5", "road")
@@ -108,6 +119,7 @@ def test_unicode_oddities() -> None:
 
 
 # -- batch ---------------------------------------------------------------------------------
+
 
 def test_jsonl_batch_yields_results_and_errors_by_line() -> None:
     lines = [

@@ -4,6 +4,7 @@ The labels are templated, so passing them proves little on its own; the
 second half checks sentences written to be harder (declined names, typos,
 nicknames, numbers that are not addresses) on the same town.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,12 @@ def index() -> GazetteerIndex:
 def _score(labels: Path, results: Path) -> dict:
     if not SCORER.exists():
         pytest.skip(f"scorer not found at {SCORER}")
-    proc = subprocess.run([sys.executable, str(SCORER), str(labels), str(results), "--town", str(TOWN_DIR)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(SCORER), str(labels), str(results), "--town", str(TOWN_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -66,8 +71,11 @@ HARD = [
     ("на Северной в 2 часа ночи гоняют машины нужен лежачий", {"kind": "street", "street": "Северная"}, "speed_bump"),
     ("по кедровой уже 3 дня нет воды", {"kind": "street", "street": "Кедровая"}, "water"),
     ("на углу Мира и Харьковской яма", {"kind": "intersection", "streets": ["Мира", "Харьковская"]}, "road"),
-    ("перекресток таежной и промышленной темно", {"kind": "intersection", "streets": ["Таёжная", "Промышленная"]},
-     "streetlight"),
+    (
+        "перекресток таежной и промышленной темно",
+        {"kind": "intersection", "streets": ["Таёжная", "Промышленная"]},
+        "streetlight",
+    ),
     ("у второй школы гололед", {"kind": "landmark", "landmark": "Школа № 2"}, "snow"),
     ("возле ДК забор упал", {"kind": "landmark", "landmark": "Дом культуры «Октябрь»"}, "fence"),
     ("у садика Сказка люк без крышки", {"kind": "landmark", "landmark": "Детский сад «Сказка»"}, "manhole"),
@@ -86,7 +94,9 @@ def test_harder_sentences_score(index: GazetteerIndex, tmp_path: Path) -> None:
     labels, results = tmp_path / "hard_labels.jsonl", tmp_path / "hard_results.jsonl"
     with labels.open("w", encoding="utf-8") as lab, results.open("w", encoding="utf-8") as res:
         for n, (text, expect, category) in enumerate(HARD):
-            lab.write(json.dumps({"id": n, "text": text, "expect": expect, "category": category}, ensure_ascii=False) + "\n")
+            lab.write(
+                json.dumps({"id": n, "text": text, "expect": expect, "category": category}, ensure_ascii=False) + "\n"
+            )
             res.write(json.dumps(triage(text, index).record(n), ensure_ascii=False) + "\n")
     score = _score(labels, results)
     assert score["wrong_point_rate"] == 0.0, score

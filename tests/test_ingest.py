@@ -1,8 +1,9 @@
 """Ingest: every channel into cases, once, keeping the raw form, losing nothing."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from webmap.models import Appeal, SourceMessage, StatusChange
 from webmap.services.triage import triage_message
 
 MESSAGES = DEMO_TOWN / "messages"
-FILES = [("vk", MESSAGES / "vk_wall.json"), ("telegram", MESSAGES / "telegram" / "result.json"),
-         ("pos", MESSAGES / "pos_export.csv"), ("reception", MESSAGES / "receptions.csv")]
+FILES = [
+    ("vk", MESSAGES / "vk_wall.json"),
+    ("telegram", MESSAGES / "telegram" / "result.json"),
+    ("pos", MESSAGES / "pos_export.csv"),
+    ("reception", MESSAGES / "receptions.csv"),
+]
 
 
 def _count(model: type) -> int:
@@ -26,9 +31,15 @@ def _count(model: type) -> int:
 
 
 def _raw(text: str, external_id: str, *, channel: str = "vk", days: float = 0) -> RawMessage:
-    posted = datetime(2026, 10, 1, 9, tzinfo=timezone.utc) + timedelta(days=days)
-    return RawMessage(channel=channel, external_id=external_id, text=text, posted_at=posted,
-                      raw={"id": external_id, "text": text}, author="Иван Петров")
+    posted = datetime(2026, 10, 1, 9, tzinfo=UTC) + timedelta(days=days)
+    return RawMessage(
+        channel=channel,
+        external_id=external_id,
+        text=text,
+        posted_at=posted,
+        raw={"id": external_id, "text": text},
+        author="Иван Петров",
+    )
 
 
 def _run(*items: RawMessage | Rejected):
@@ -77,8 +88,11 @@ def test_overlapping_exports_do_not_double(app_ctx: None, tmp_path: Path, runner
 
 
 def test_same_problem_nearby_joins_one_case(app_ctx: None) -> None:
-    report = _run(_raw("Открыт люк у дома Мира 5", "a"), _raw("На Мира 5 нет крышки люка!", "b", days=3),
-                  _raw("Мира 5 сугробы не убирают", "c", days=4))
+    report = _run(
+        _raw("Открыт люк у дома Мира 5", "a"),
+        _raw("На Мира 5 нет крышки люка!", "b", days=3),
+        _raw("Мира 5 сугробы не убирают", "c", days=4),
+    )
     assert (report.new, report.joined) == (2, 1)
     manhole = db.session.scalar(select(SourceMessage).where(SourceMessage.external_id == "a")).appeal
     assert sorted(m.external_id for m in manhole.messages) == ["a", "b"]
@@ -90,7 +104,7 @@ def test_far_late_or_closed_cases_are_not_joined(app_ctx: None) -> None:
     late = _run(_raw("Открыт люк у дома Мира 5", "c", days=45))
     assert far.new == 1 and late.new == 1
     case = db.session.scalar(select(SourceMessage).where(SourceMessage.external_id == "c")).appeal
-    case.status, case.closed_at = "done", datetime.now(timezone.utc)
+    case.status, case.closed_at = "done", datetime.now(UTC)
     db.session.flush()
     again = _run(_raw("Открыт люк у дома Мира 5", "d", days=46))
     assert again.new == 1
@@ -111,21 +125,30 @@ def test_hostile_text_is_stored_as_text(app_ctx: None) -> None:
 
 
 def test_rejected_records_are_reported_and_not_stored(app_ctx: None) -> None:
-    report = _run(_raw("Мира 5 яма", "ok1"), Rejected(position="response.items[1]", reason="date in the future",
-                                                      raw_excerpt="{}"))
+    report = _run(
+        _raw("Мира 5 яма", "ok1"), Rejected(position="response.items[1]", reason="date in the future", raw_excerpt="{}")
+    )
     assert report.new == 1 and [r.reason for r in report.rejected] == ["date in the future"]
     assert _count(SourceMessage) == 1
 
 
-@pytest.mark.parametrize(("kind", "name", "content", "says"), [
-    ("vk", "truncated.json", '{"response": {"items": [{"id": 1, "owner_id": -1, "date": 1664626500, "text": "Мира 5 яма"}, {"id": 2, ',
-     "truncated"),
-    ("vk", "empty.json", "", "empty"),
-    ("pos", "columns.csv", "Номер;Дата\nПОС-1;01.10.2022 10:00\n", "missing"),
-    ("pos", "empty.csv", "", "empty"),
-])
-def test_broken_files_are_refused_clearly(app_ctx: None, runner: FlaskCliRunner, tmp_path: Path,
-                                          kind: str, name: str, content: str, says: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "name", "content", "says"),
+    [
+        (
+            "vk",
+            "truncated.json",
+            '{"response": {"items": [{"id": 1, "owner_id": -1, "date": 1664626500, "text": "Мира 5 яма"}, {"id": 2, ',
+            "truncated",
+        ),
+        ("vk", "empty.json", "", "empty"),
+        ("pos", "columns.csv", "Номер;Дата\nПОС-1;01.10.2022 10:00\n", "missing"),
+        ("pos", "empty.csv", "", "empty"),
+    ],
+)
+def test_broken_files_are_refused_clearly(
+    app_ctx: None, runner: FlaskCliRunner, tmp_path: Path, kind: str, name: str, content: str, says: str
+) -> None:
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     result = runner.invoke(args=["import", kind, str(path)])
@@ -136,7 +159,7 @@ def test_broken_files_are_refused_clearly(app_ctx: None, runner: FlaskCliRunner,
 
 
 def test_bad_records_are_rejected_with_reasons(app_ctx: None, runner: FlaskCliRunner, tmp_path: Path) -> None:
-    future = int((datetime.now(timezone.utc) + timedelta(days=30)).timestamp())
+    future = int((datetime.now(UTC) + timedelta(days=30)).timestamp())
     items = [
         {"id": 1, "owner_id": -5, "from_id": 7, "date": 1664626500, "text": "Мира 5 яма <b>срочно</b>"},
         {"id": 2, "owner_id": -5, "from_id": 7, "date": future, "text": "Мира 6 яма"},
@@ -183,4 +206,4 @@ def test_an_older_post_moves_the_case_start(app_ctx: None) -> None:
     case = db.session.scalar(select(SourceMessage).where(SourceMessage.external_id == "late")).appeal
     db.session.refresh(case)
     assert len(case.messages) == 2
-    assert case.created_at == datetime(2026, 10, 3, 9, tzinfo=timezone.utc)
+    assert case.created_at == datetime(2026, 10, 3, 9, tzinfo=UTC)

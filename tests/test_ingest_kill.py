@@ -1,4 +1,5 @@
 """A run killed part-way (SIGKILL) and run again ends with each message exactly once."""
+
 from __future__ import annotations
 
 import json
@@ -22,16 +23,27 @@ N = 3000
 
 def _export(path: Path) -> None:
     labels = [json.loads(line)["text"] for line in (DEMO_TOWN / "messages" / "labels.jsonl").open(encoding="utf-8")]
-    items = [{"id": i, "owner_id": -21835, "from_id": 100 + i, "date": 1664626500 + 60 * i,
-              "text": f"{labels[i % len(labels)]} (#{i})"} for i in range(N)]
+    items = [
+        {
+            "id": i,
+            "owner_id": -21835,
+            "from_id": 100 + i,
+            "date": 1664626500 + 60 * i,
+            "text": f"{labels[i % len(labels)]} (#{i})",
+        }
+        for i in range(N)
+    ]
     path.write_text(json.dumps({"response": {"count": N, "items": items}}, ensure_ascii=False), encoding="utf-8")
 
 
 def _stored(app: Flask) -> tuple[int, int, int]:
     with app.app_context():
         db.session.remove()
-        row = db.session.execute(select(func.count(), func.count(func.distinct(SourceMessage.external_id)),
-                                        func.count(SourceMessage.appeal_id))).one()
+        row = db.session.execute(
+            select(
+                func.count(), func.count(func.distinct(SourceMessage.external_id)), func.count(SourceMessage.appeal_id)
+            )
+        ).one()
         db.session.remove()
         return tuple(row)
 

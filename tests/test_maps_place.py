@@ -1,4 +1,5 @@
 """POST /api/cases/<id>/place: an operator puts an unplaced case where they clicked."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,16 +27,19 @@ def test_operator_places_an_unplaced_case(app_ctx: None, client: FlaskClient, au
     response = place(client, auth, case.id, {"lon": seed.SCHOOL_2[0], "lat": seed.SCHOOL_2[1], "version": version})
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
-    assert body["ok"] is True and body["case"]["geometry"]["coordinates"] == [pytest.approx(75.600699),
-                                                                               pytest.approx(61.739662)]
+    assert body["ok"] is True and body["case"]["geometry"]["coordinates"] == [
+        pytest.approx(75.600699),
+        pytest.approx(61.739662),
+    ]
     db.session.expire_all()
     case = db.session.get(Appeal, case.id)
     assert body["case"]["properties"]["version"] == case.version > version  # the next placing sends this one
     point = to_shape(case.point)
     assert (round(point.x, 6), round(point.y, 6)) == (75.600699, 61.739662)
     assert case.placed_by == "operator" and case.precision != "none" and case.district_id is not None
-    change = db.session.scalar(select(StatusChange).where(StatusChange.appeal_id == case.id,
-                                                          StatusChange.field == "point"))
+    change = db.session.scalar(
+        select(StatusChange).where(StatusChange.appeal_id == case.id, StatusChange.field == "point")
+    )
     assert change.user_id == user.id and change.old_value is None
 
 
@@ -64,15 +68,18 @@ def test_only_operators_place_and_only_with_the_csrf_token(app_ctx: None, client
     assert place(client, auth, case.id, body).status_code == 200
 
 
-@pytest.mark.parametrize("body, name", [
-    ({"lon": "75.6", "lat": 61.74, "version": 1}, "lon"),
-    ({"lon": 75.6, "lat": 91, "version": 1}, "lat"),
-    ({"lon": 1e400, "lat": 61.74, "version": 1}, "lon"),
-    ({"lon": True, "lat": 61.74, "version": 1}, "lon"),
-    ({"lon": 75.6, "lat": 61.74}, "version"),
-    ({"lon": 75.6, "lat": 61.74, "version": "1; DROP TABLE appeals"}, "version"),
-    ({"lon": 75.6, "lat": 61.74, "version": 1, "address": "x" * 301}, "address"),
-])
+@pytest.mark.parametrize(
+    "body, name",
+    [
+        ({"lon": "75.6", "lat": 61.74, "version": 1}, "lon"),
+        ({"lon": 75.6, "lat": 91, "version": 1}, "lat"),
+        ({"lon": 1e400, "lat": 61.74, "version": 1}, "lon"),
+        ({"lon": True, "lat": 61.74, "version": 1}, "lon"),
+        ({"lon": 75.6, "lat": 61.74}, "version"),
+        ({"lon": 75.6, "lat": 61.74, "version": "1; DROP TABLE appeals"}, "version"),
+        ({"lon": 75.6, "lat": 61.74, "version": 1, "address": "x" * 301}, "address"),
+    ],
+)
 def test_bad_bodies_are_400(app_ctx: None, client: FlaskClient, auth: Any, body: dict, name: str) -> None:
     case = seed.appeal(None, None, status="new")
     db.session.flush()
@@ -86,6 +93,7 @@ def test_not_json_and_unknown_case(app_ctx: None, client: FlaskClient, auth: Any
     token = auth.csrf_token()
     response = client.post("/api/cases/1/place", data="lon=1", headers={"X-CSRFToken": token})
     assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
-    response = client.post("/api/cases/999999/place", json={"lon": 75.6, "lat": 61.74, "version": 1},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        "/api/cases/999999/place", json={"lon": 75.6, "lat": 61.74, "version": 1}, headers={"X-CSRFToken": token}
+    )
     assert response.status_code == 404

@@ -1,5 +1,6 @@
 """Migrations: upgrade an empty database, downgrade to base, upgrade again, and
 check that the models and the migrations describe the same schema."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,9 +18,22 @@ from webmap import create_app
 from webmap.config import sqlalchemy_url
 from webmap.extensions import db
 
-TABLES = {"districts", "streets", "addresses", "landmarks", "source_messages", "appeals", "works",
-          "work_types", "work_appeals", "work_photos", "users", "status_changes", "categories",
-          "login_attempts"}  # login_attempts: webmap/auth (migration 0002)
+TABLES = {
+    "districts",
+    "streets",
+    "addresses",
+    "landmarks",
+    "source_messages",
+    "appeals",
+    "works",
+    "work_types",
+    "work_appeals",
+    "work_photos",
+    "users",
+    "status_changes",
+    "categories",
+    "login_attempts",
+}  # login_attempts: webmap/auth (migration 0002)
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +53,13 @@ def _tables() -> set[str]:
 
 def _schema_diff() -> list:
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={
-            "include_object": alembic_helpers.include_object,
-            "compare_type": True,
-        })
+        ctx = MigrationContext.configure(
+            conn,
+            opts={
+                "include_object": alembic_helpers.include_object,
+                "compare_type": True,
+            },
+        )
         return compare_metadata(ctx, db.metadata)
 
 
@@ -62,12 +79,10 @@ def test_upgrade_downgrade_upgrade(scratch_app: Flask) -> None:
 def test_spatial_columns_have_gist_indexes(scratch_app: Flask) -> None:
     upgrade()
     with db.engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT f_table_name, f_geometry_column, srid FROM geometry_columns ORDER BY 1"
-        )).all()
-        indexed = {r[0] for r in conn.execute(text(
-            "SELECT tablename FROM pg_indexes WHERE indexdef ILIKE '%USING gist%'"
-        ))}
+        rows = conn.execute(text("SELECT f_table_name, f_geometry_column, srid FROM geometry_columns ORDER BY 1")).all()
+        indexed = {
+            r[0] for r in conn.execute(text("SELECT tablename FROM pg_indexes WHERE indexdef ILIKE '%USING gist%'"))
+        }
     assert {r[0] for r in rows} == {"addresses", "appeals", "districts", "landmarks", "streets", "works"}
     assert {r[2] for r in rows} == {4326}
     assert {r[0] for r in rows} <= indexed

@@ -1,4 +1,5 @@
 """The database itself keeps the data model's rules, not only the Python code."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,17 +22,23 @@ def _fails(obj: object) -> None:
 def test_channel_and_external_id_are_unique(app_ctx: None) -> None:
     first = factories.message()
     db.session.flush()
-    _fails(SourceMessage(channel=first.channel, external_id=first.external_id, text="again",
-                         posted_at=first.posted_at, raw={}))
+    _fails(
+        SourceMessage(
+            channel=first.channel, external_id=first.external_id, text="again", posted_at=first.posted_at, raw={}
+        )
+    )
 
 
-@pytest.mark.parametrize("values", [
-    {"status": "lost"},
-    {"category_code": "unknown"},
-    {"precision": "house"},  # a place precision without a point
-    {"confidence": 1.5},
-    {"status": "duplicate"},  # a duplicate must name its original
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"status": "lost"},
+        {"category_code": "unknown"},
+        {"precision": "house"},  # a place precision without a point
+        {"confidence": 1.5},
+        {"status": "duplicate"},  # a duplicate must name its original
+    ],
+)
 def test_appeal_checks(app_ctx: None, values: dict) -> None:
     fields = {"category_code": "road", "status": "new", "precision": "none", "confidence": 0.0} | values
     _fails(Appeal(**fields))

@@ -1,4 +1,5 @@
 """Operator pages: the queue, the case page and every correction made from it."""
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,12 @@ def _post(client: FlaskClient, appeal: Appeal, action: str, **data) -> tuple[int
 
 
 def _trail(appeal: Appeal) -> list[tuple[str, str | None, str | None]]:
-    return [(c.field, c.old_value, c.new_value) for c in db.session.scalars(
-        select(StatusChange).where(StatusChange.appeal_id == appeal.id).order_by(StatusChange.id))]
+    return [
+        (c.field, c.old_value, c.new_value)
+        for c in db.session.scalars(
+            select(StatusChange).where(StatusChange.appeal_id == appeal.id).order_by(StatusChange.id)
+        )
+    ]
 
 
 def test_queue_puts_new_unplaced_overdue_first(operator: User, client: FlaskClient) -> None:
@@ -56,8 +61,9 @@ def test_queue_puts_new_unplaced_overdue_first(operator: User, client: FlaskClie
 
 
 def test_case_page_shows_every_message_in_full(operator: User, client: FlaskClient) -> None:
-    first = factories.message("Открыт люк у дома Мира 5, " + "очень опасно " * 30, author="Иван Петров",
-                              url="https://vk.com/wall-1_2")
+    first = factories.message(
+        "Открыт люк у дома Мира 5, " + "очень опасно " * 30, author="Иван Петров", url="https://vk.com/wall-1_2"
+    )
     second = factories.message("Люк на Мира 5 так и открыт", channel="pos", author="Заявитель 7")
     case = factories.appeal(messages=[first, second], category="manhole")
     db.session.commit()
@@ -120,21 +126,42 @@ def test_open_work_from_cases(operator: User, client: FlaskClient) -> None:
     crew = User(username="brigada", role="crew", password_hash="x")
     db.session.add(crew)
     db.session.commit()
-    status, page = _post(client, a, "work", type_code="speed_bump", crew_id=crew.id, also=str(b.id),
-                         public_note="Установим до конца месяца")
+    status, page = _post(
+        client,
+        a,
+        "work",
+        type_code="speed_bump",
+        crew_id=crew.id,
+        also=str(b.id),
+        public_note="Установим до конца месяца",
+    )
     assert status == 200, page
     assert a.works and a.works[0].crew_id == crew.id and {x.id for x in a.works[0].appeals} == {a.id, b.id}
     assert a.status == b.status == "in_work"
 
 
-@pytest.mark.parametrize("value", [
-    "<script>alert(1)</script>", "'; DROP TABLE appeals; --", "x" * 1_000_000, "\x00\x01", "１２３",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<script>alert(1)</script>",
+        "'; DROP TABLE appeals; --",
+        "x" * 1_000_000,
+        "\x00\x01",
+        "１２３",
+    ],
+)
 def test_hostile_input_never_breaks_a_form(operator: User, client: FlaskClient, value: str) -> None:
     case = factories.appeal(messages=[factories.message("<b>жирный</b> текст <script>alert(2)</script>")])
     db.session.commit()
-    for action, field in (("status", "comment"), ("category", "category"), ("place", "address"),
-                          ("merge", "others"), ("work", "also"), ("status", "version"), ("place", "lon")):
+    for action, field in (
+        ("status", "comment"),
+        ("category", "category"),
+        ("place", "address"),
+        ("merge", "others"),
+        ("work", "also"),
+        ("status", "version"),
+        ("place", "lon"),
+    ):
         data = {"status": "accepted", "category": "road", "type_code": "road", field: value}
         status, page = _post(client, case, action, **data)
         assert status in (200, 400, 409, 413), (action, field, status)
@@ -154,22 +181,41 @@ def test_anonymous_and_crew_are_kept_out(app_ctx: None, client: FlaskClient, no_
 
 
 def test_reception_form_opens_a_case(operator: User, client: FlaskClient) -> None:
-    response = client.post("/operator/new", data={
-        "channel": "reception", "posted_at": "2026-11-20T10:30", "author": "Пётр Сидоров",
-        "phone": "+7 912 000-00-00", "address": "Мира 5", "text": "Во дворе не горит фонарь",
-        "received_by": "Глава города"})
+    response = client.post(
+        "/operator/new",
+        data={
+            "channel": "reception",
+            "posted_at": "2026-11-20T10:30",
+            "author": "Пётр Сидоров",
+            "phone": "+7 912 000-00-00",
+            "address": "Мира 5",
+            "text": "Во дворе не горит фонарь",
+            "received_by": "Глава города",
+        },
+    )
     assert response.status_code == 302
     case = db.session.get(Appeal, int(response.headers["Location"].rsplit("/", 1)[1]))
     message = case.messages[0]
-    assert (message.channel, message.author, message.raw["received_by"]) == ("reception", "Пётр Сидоров", "Глава города")
+    assert (message.channel, message.author, message.raw["received_by"]) == (
+        "reception",
+        "Пётр Сидоров",
+        "Глава города",
+    )
     assert case.category_code == "streetlight" and case.address == "улица Мира, 5"
     assert message.raw["phone"] == "+7 912 000-00-00" and message.raw["entered_by"] == "olga"
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("text", ""), ("text", "x" * 20_001), ("posted_at", "вчера"), ("posted_at", "2999-01-01T10:00"),
-    ("channel", "vk"), ("author", "<script>alert(1)</script>" * 20),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("text", ""),
+        ("text", "x" * 20_001),
+        ("posted_at", "вчера"),
+        ("posted_at", "2999-01-01T10:00"),
+        ("channel", "vk"),
+        ("author", "<script>alert(1)</script>" * 20),
+    ],
+)
 def test_reception_form_refuses_bad_input(operator: User, client: FlaskClient, field: str, value: str) -> None:
     data = {"channel": "phone", "posted_at": "2026-11-20T10:30", "text": "Яма на Мира 5", field: value}
     response = client.post("/operator/new", data=data)

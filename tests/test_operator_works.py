@@ -1,4 +1,5 @@
 """The works registry for operators: status, crew, photos before and after."""
+
 from __future__ import annotations
 
 import io
@@ -42,8 +43,9 @@ def _planned_work() -> Work:
 def test_done_work_closes_its_cases(operator, client: FlaskClient) -> None:
     work = _planned_work()
     assert client.get("/operator/works").status_code == 200
-    response = client.post(f"/operator/works/{work.id}/status",
-                           data={"status": "done", "public_note": "Фонарь заменён"})
+    response = client.post(
+        f"/operator/works/{work.id}/status", data={"status": "done", "public_note": "Фонарь заменён"}
+    )
     assert response.status_code == 302
     assert work.status == "done" and work.appeals[0].status == "done"
     assert work.appeals[0].public_note == "Фонарь заменён"
@@ -61,8 +63,11 @@ def test_crew_is_assigned(operator, client: FlaskClient, auth) -> None:
 
 def test_photo_loses_its_exif(operator, client: FlaskClient, tmp_path: Path) -> None:
     work = _planned_work()
-    response = client.post(f"/operator/works/{work.id}/photos", content_type="multipart/form-data",
-                           data={"stage": "before", "photo": (io.BytesIO(_jpeg_with_exif()), "IMG_1.jpg")})
+    response = client.post(
+        f"/operator/works/{work.id}/photos",
+        content_type="multipart/form-data",
+        data={"stage": "before", "photo": (io.BytesIO(_jpeg_with_exif()), "IMG_1.jpg")},
+    )
     assert response.status_code == 302
     photo = work.photos[0]
     stored = (tmp_path / photo.path).read_bytes()
@@ -72,15 +77,21 @@ def test_photo_loses_its_exif(operator, client: FlaskClient, tmp_path: Path) -> 
     assert served.status_code == 200 and served.data == stored
 
 
-@pytest.mark.parametrize(("content", "name"), [
-    (b"<script>alert(1)</script>", "x.jpg"),
-    (b"\xff\xd8\xff" + b"broken", "broken.jpg"),
-    (b"", "empty.jpg"),
-])
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"<script>alert(1)</script>", "x.jpg"),
+        (b"\xff\xd8\xff" + b"broken", "broken.jpg"),
+        (b"", "empty.jpg"),
+    ],
+)
 def test_bad_photo_is_refused(operator, client: FlaskClient, content: bytes, name: str) -> None:
     work = _planned_work()
-    response = client.post(f"/operator/works/{work.id}/photos", content_type="multipart/form-data",
-                           data={"stage": "after", "photo": (io.BytesIO(content), name)})
+    response = client.post(
+        f"/operator/works/{work.id}/photos",
+        content_type="multipart/form-data",
+        data={"stage": "after", "photo": (io.BytesIO(content), name)},
+    )
     assert response.status_code == 400
     assert "<script>alert(1)" not in response.get_data(as_text=True)
     assert work.photos == []
@@ -89,15 +100,21 @@ def test_bad_photo_is_refused(operator, client: FlaskClient, content: bytes, nam
 def test_oversized_photo_is_refused(operator, app: Flask, client: FlaskClient, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_UPLOAD_MAX_BYTES", 1000)
     work = _planned_work()
-    response = client.post(f"/operator/works/{work.id}/photos", content_type="multipart/form-data",
-                           data={"stage": "after", "photo": (io.BytesIO(_jpeg_with_exif() + b"0" * 2000), "big.jpg")})
+    response = client.post(
+        f"/operator/works/{work.id}/photos",
+        content_type="multipart/form-data",
+        data={"stage": "after", "photo": (io.BytesIO(_jpeg_with_exif() + b"0" * 2000), "big.jpg")},
+    )
     assert response.status_code == 400
 
 
 def test_huge_upload_is_refused_before_it_is_read(operator, app: Flask, client: FlaskClient, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_UPLOAD_MAX_BYTES", 1000)
     work = _planned_work()
-    response = client.post(f"/operator/works/{work.id}/photos", content_type="multipart/form-data",
-                           data={"stage": "after", "photo": (io.BytesIO(b"\xff\xd8\xff" + b"0" * 200_000), "big.jpg")})
+    response = client.post(
+        f"/operator/works/{work.id}/photos",
+        content_type="multipart/form-data",
+        data={"stage": "after", "photo": (io.BytesIO(b"\xff\xd8\xff" + b"0" * 200_000), "big.jpg")},
+    )
     assert response.status_code == 413
     assert work.photos == []

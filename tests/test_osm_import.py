@@ -1,4 +1,5 @@
 """Gazetteer import from a small OpenStreetMap extract written by the test."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -13,10 +13,10 @@ page) or PASSES (got through the access check: neither LOGIN, 401, 403, 405 nor
 5xx; for POSTs whose answer depends on the body sent, here an empty one).
 Requests carry a valid CSRF token: this is about roles; test_security.py is about CSRF.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Union
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,7 +35,7 @@ ANONYMOUS = "anonymous"
 AUDIENCES = (ANONYMOUS, *ROLES)
 LOGIN = "redirect to login"
 PASSES = "passes the access check"
-Expect = Union[int, str]
+Expect = int | str
 Row = dict[str, Expect]
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 LAST = ("auth.logout",)  # walked last: it ends the session
@@ -74,8 +74,10 @@ MATRIX: dict[str, dict[str, Row]] = {
     "api.photo": {"GET": everyone(404)},  # the seeded photo has no file
     "dashboard.public_geojson": {"GET": everyone()},
     # auth
-    "auth.login": {"GET": {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},
-                   "POST": {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)}},  # empty form: errors
+    "auth.login": {
+        "GET": {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},
+        "POST": {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},
+    },  # empty form: errors
     "auth.account": {"GET": logged_in()},
     "auth.logout": {"POST": everyone(302)},
     # admin
@@ -135,8 +137,14 @@ def seeds(app_ctx: None) -> dict[str, object]:
     photo = WorkPhoto(work_id=work.id, stage="after", path="permissions-matrix-missing.jpg")
     db.session.add(photo)
     db.session.commit()
-    values = {"appeal_id": appeal.id, "case_id": appeal.id, "work_id": work.id, "item_id": work.id,
-              "photo_id": photo.id, "rank": 1}
+    values = {
+        "appeal_id": appeal.id,
+        "case_id": appeal.id,
+        "work_id": work.id,
+        "item_id": work.id,
+        "photo_id": photo.id,
+        "rank": 1,
+    }
     assert set(values) == set(SEEDED)
     return values
 
@@ -153,8 +161,10 @@ def _methods(rule: Rule) -> set[str]:
 def _path(rule: Rule, seeds: dict[str, object]) -> str:
     values = {**{k: seeds[k] for k in rule.arguments if k in seeds}, **ARGS.get(rule.endpoint, {})}
     missing = set(rule.arguments) - set(values)
-    assert not missing, (f"{rule.rule} ({rule.endpoint}) has URL variables {sorted(missing)}: give their values "
-                         f"in ARGS of tests/test_permissions.py, or seed them in the `seeds` fixture")
+    assert not missing, (
+        f"{rule.rule} ({rule.endpoint}) has URL variables {sorted(missing)}: give their values "
+        f"in ARGS of tests/test_permissions.py, or seed them in the `seeds` fixture"
+    )
     built = rule.build(values, append_unknown=False)
     assert built is not None, f"cannot build {rule.rule} from {values}"
     return built[1]
@@ -194,10 +204,12 @@ def test_every_route_is_declared(app: Flask) -> None:
             problems.append(
                 f"{rule.endpoint} ({rule.rule}, {'/'.join(sorted(_methods(rule)))}) is not declared: add it to "
                 f"MATRIX in tests/test_permissions.py with what anonymous, crew, operator, analyst and admin "
-                f"get, e.g. \"{rule.endpoint}\": {{\"GET\": only(\"operator\")}}")
+                f'get, e.g. "{rule.endpoint}": {{"GET": only("operator")}}'
+            )
         elif set(declared) != _methods(rule):
-            problems.append(f"{rule.endpoint} ({rule.rule}) takes {sorted(_methods(rule))} but MATRIX declares "
-                            f"{sorted(declared)}")
+            problems.append(
+                f"{rule.endpoint} ({rule.rule}) takes {sorted(_methods(rule))} but MATRIX declares {sorted(declared)}"
+            )
         else:
             for method, row in declared.items():
                 if set(row) != set(AUDIENCES):
@@ -237,16 +249,18 @@ def _walk(app: Flask, client: FlaskClient, audience: str, seeds: dict[str, objec
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_permission_matrix(app: Flask, client: FlaskClient, auth: AuthActions, seeds: dict[str, object],
-                           audience: str) -> None:
+def test_permission_matrix(
+    app: Flask, client: FlaskClient, auth: AuthActions, seeds: dict[str, object], audience: str
+) -> None:
     if audience != ANONYMOUS:
         auth.login(audience)
     wrong = _walk(app, client, audience, seeds, auth.csrf_token())
     assert not wrong, "answers that differ from MATRIX in tests/test_permissions.py:\n" + "\n".join(wrong)
 
 
-def test_a_disabled_users_session_is_anonymous_everywhere(app: Flask, client: FlaskClient, auth: AuthActions,
-                                                          seeds: dict[str, object]) -> None:
+def test_a_disabled_users_session_is_anonymous_everywhere(
+    app: Flask, client: FlaskClient, auth: AuthActions, seeds: dict[str, object]
+) -> None:
     user = auth.login("admin")
     token = auth.csrf_token()
     auth.user("admin", user.username, active=False)

@@ -1,4 +1,5 @@
 """The public map page as served: a small page with local Leaflet; points and base map come by bbox."""
+
 from __future__ import annotations
 
 import html
@@ -45,7 +46,9 @@ def test_no_page_embeds_points(app_ctx: None, client: FlaskClient) -> None:
 
 def test_base_map_from_the_gazetteer(app_ctx: None, client: FlaskClient) -> None:
     districts = client.get("/api/base/districts").get_json()
-    assert len(districts["features"]) == 9 and "1-й микрорайон" in {f["properties"]["name"] for f in districts["features"]}
+    assert len(districts["features"]) == 9 and "1-й микрорайон" in {
+        f["properties"]["name"] for f in districts["features"]
+    }
     streets = client.get(f"/api/base/streets?bbox={TOWN}&zoom=14").get_json()
     assert "улица Мира" in {f["properties"]["name"] for f in streets["features"]}
     assert all(f["geometry"]["type"] in ("LineString", "MultiLineString") for f in streets["features"])

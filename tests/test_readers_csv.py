@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +14,17 @@ from webmap.ingest.readers import RawMessage, ReaderError, ReadStats, Rejected, 
 from webmap.ingest.readers.csvtable import normalize_header
 from webmap.ingest.readers.reception import reception_id
 
-NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2023, 1, 1, tzinfo=UTC)
 HEADER = ["Номер", "Дата поступления", "Категория", "Текст сообщения", "Статус", "Заявитель"]
 ROWS = [
-    ["ПОС-1", "03.10.2022 00:22", "Благоустройство", "Яма на ул. Мира, 5; глубокая", "Зарегистрировано",
-     "Иванов И. И."],
+    [
+        "ПОС-1",
+        "03.10.2022 00:22",
+        "Благоустройство",
+        "Яма на ул. Мира, 5; глубокая",
+        "Зарегистрировано",
+        "Иванов И. И.",
+    ],
     ["ПОС-2", "2022-10-04T10:00:00", "Дороги", 'Нет "зебры" у школы 2', "В работе", "Петрова"],
 ]
 
@@ -73,7 +79,9 @@ def test_header_variants(tmp_path: Path) -> None:
     rows = [[r[3], r[0], r[1], r[4], "x", r[5]] for r in ROWS]
     messages, _ = read(write(tmp_path, csv_text(rows, header=header)))
     assert [(m.external_id, m.status, m.category) for m in messages] == [
-        ("ПОС-1", "Зарегистрировано", None), ("ПОС-2", "В работе", None)]
+        ("ПОС-1", "Зарегистрировано", None),
+        ("ПОС-2", "В работе", None),
+    ]
     assert messages[0].raw["Лишняя колонка"] == "x"
     assert normalize_header("\ufeffДата_поступления*") == "дата поступления"
     assert normalize_header("Ёмкость") == "емкость"
@@ -94,8 +102,9 @@ def test_wrong_encoding_forced_gives_clear_error(tmp_path: Path) -> None:
         list(read_pos(path, encoding="utf-8"))
     # a UTF-8 header with a Windows-1251 row further down
     mixed = tmp_path / "mixed.csv"
-    mixed.write_bytes(csv_text([]).encode("utf-8") + ("x" * 70_000).encode() + b"\r\n"
-                      + ";".join(ROWS[0]).encode("cp1251") + b"\r\n")
+    mixed.write_bytes(
+        csv_text([]).encode("utf-8") + ("x" * 70_000).encode() + b"\r\n" + ";".join(ROWS[0]).encode("cp1251") + b"\r\n"
+    )
     with pytest.raises(ReaderError, match=r"line \d+: the file is not valid utf-8 text"):
         list(read_pos(mixed))
 
@@ -124,11 +133,14 @@ def test_dates_formats_future_and_unparseable(tmp_path: Path) -> None:
         ["8", "", "", "h", "", ""],
     ]
     messages, rejected = read(write(tmp_path, csv_text(rows)))
-    utc = timezone.utc
+    utc = UTC
     assert [m.posted_at for m in messages] == [
-        datetime(2022, 10, 2, 19, 22, tzinfo=utc), datetime(2022, 10, 2, 19, 22, 15, tzinfo=utc),
-        datetime(2022, 10, 2, 19, 22, tzinfo=utc), datetime(2022, 10, 2, 19, 22, tzinfo=utc),
-        datetime(2022, 10, 2, 19, 0, tzinfo=utc)]
+        datetime(2022, 10, 2, 19, 22, tzinfo=utc),
+        datetime(2022, 10, 2, 19, 22, 15, tzinfo=utc),
+        datetime(2022, 10, 2, 19, 22, tzinfo=utc),
+        datetime(2022, 10, 2, 19, 22, tzinfo=utc),
+        datetime(2022, 10, 2, 19, 0, tzinfo=utc),
+    ]
     assert [(r.position, r.external_id) for r in rejected] == [("line 7", "6"), ("line 8", "7"), ("line 9", "8")]
     assert "in the future" in rejected[0].reason
     assert rejected[1].reason == "unparseable date '32.13.2022'"
@@ -136,8 +148,12 @@ def test_dates_formats_future_and_unparseable(tmp_path: Path) -> None:
 
 
 def test_missing_id_empty_text_and_blank_lines(tmp_path: Path) -> None:
-    rows = [["", "03.10.2022 00:22", "", "текст", "", ""], ["9", "03.10.2022 00:22", "", "   ", "", ""],
-            ["", "", "", "", "", ""], ["10", "03.10.2022 00:22", "", "ok", "", ""]]
+    rows = [
+        ["", "03.10.2022 00:22", "", "текст", "", ""],
+        ["9", "03.10.2022 00:22", "", "   ", "", ""],
+        ["", "", "", "", "", ""],
+        ["10", "03.10.2022 00:22", "", "ok", "", ""],
+    ]
     stats = ReadStats()
     messages, rejected = split(list(read_pos(write(tmp_path, csv_text(rows) + "\r\n"), now=NOW, stats=stats)))
     assert [m.external_id for m in messages] == ["10"]
@@ -156,10 +172,12 @@ def test_ten_megabyte_field_rejected_then_reading_goes_on(tmp_path: Path) -> Non
 
 
 def test_html_sql_multiline_and_nul_kept_as_text(tmp_path: Path) -> None:
-    texts = ["<script>document.location='http://evil'</script><b>Яма</b>",
-             "'; DROP TABLE appeal; -- и ещё \"кавычки\"",
-             "первая строка\r\nвторая строка\n\nтретья",
-             "  NUL\x00 внутри  "]
+    texts = [
+        "<script>document.location='http://evil'</script><b>Яма</b>",
+        '\'; DROP TABLE appeal; -- и ещё "кавычки"',
+        "первая строка\r\nвторая строка\n\nтретья",
+        "  NUL\x00 внутри  ",
+    ]
     rows = [[str(i), "03.10.2022 00:22", "", t, "", ""] for i, t in enumerate(texts)] + [ROWS[0]]
     messages, rejected = read(write(tmp_path, csv_text(rows), "utf-8"))
     assert rejected == []
@@ -170,11 +188,13 @@ def test_html_sql_multiline_and_nul_kept_as_text(tmp_path: Path) -> None:
 
 
 def test_broken_quoting_rejected_without_swallowing_rows(tmp_path: Path) -> None:
-    text = ("Номер;Дата поступления;Текст сообщения\r\n"
-            '1;03.10.2022 00:22;"кавычка"не там\r\n'
-            "2;03.10.2022 00:22;Мира 5 \"зебра\" стёрта\r\n"
-            '3;03.10.2022 00:22;"открыта кавычка\r\n'
-            "4;03.10.2022 00:22;текст\r\n")
+    text = (
+        "Номер;Дата поступления;Текст сообщения\r\n"
+        '1;03.10.2022 00:22;"кавычка"не там\r\n'
+        '2;03.10.2022 00:22;Мира 5 "зебра" стёрта\r\n'
+        '3;03.10.2022 00:22;"открыта кавычка\r\n'
+        "4;03.10.2022 00:22;текст\r\n"
+    )
     messages, rejected = read(write(tmp_path, text))
     assert [(m.external_id, m.text) for m in messages] == [("2", 'Мира 5 "зебра" стёрта')]
     assert [r.position for r in rejected] == ["line 2", "line 4"]
@@ -214,13 +234,13 @@ def test_csv_streams_in_flat_memory(tmp_path: Path) -> None:
 
 # --- receptions -----------------------------------------------------------
 
-RECEPTION = "date,visitor,question,received_by\r\n2022-10-01,Посетитель 1,\"Яма, Мира 5\",Глава города\r\n"
+RECEPTION = 'date,visitor,question,received_by\r\n2022-10-01,Посетитель 1,"Яма, Мира 5",Глава города\r\n'
 
 
 def test_reception_ids_stable_and_format_independent(tmp_path: Path) -> None:
     first, _ = read(write(tmp_path, RECEPTION, "utf-8", "r.csv"), read_reception)
     again, _ = read(write(tmp_path, RECEPTION, "utf-8", "r.csv"), read_reception)
-    other = "дата;посетитель;вопрос;принял\n01.10.2022; Посетитель 1 ;\"  Яма, Мира 5 \";Глава города\n"
+    other = 'дата;посетитель;вопрос;принял\n01.10.2022; Посетитель 1 ;"  Яма, Мира 5 ";Глава города\n'
     variant, _ = read(write(tmp_path, other, "cp1251", "r2.csv"), read_reception)
     assert first[0].external_id == again[0].external_id == variant[0].external_id
     assert first[0].external_id == reception_id("2022-10-01", "Посетитель 1", "Яма, Мира 5")
@@ -229,12 +249,14 @@ def test_reception_ids_stable_and_format_independent(tmp_path: Path) -> None:
 
 
 def test_reception_optional_columns_and_id(tmp_path: Path) -> None:
-    text = ("id,date,visitor,question,received_by,address,phone\r\n"
-            "R-7,2022-10-01 14:30,Сидоров,Не горит фонарь,Зам. главы,ул. Мира 5,+7 900 000-00-00\r\n")
+    text = (
+        "id,date,visitor,question,received_by,address,phone\r\n"
+        "R-7,2022-10-01 14:30,Сидоров,Не горит фонарь,Зам. главы,ул. Мира 5,+7 900 000-00-00\r\n"
+    )
     messages, _ = read(write(tmp_path, text, "utf-8", "r.csv"), read_reception)
     m = messages[0]
     assert (m.external_id, m.address, m.phone, m.received_by) == ("R-7", "ул. Мира 5", "+7 900 000-00-00", "Зам. главы")
-    assert m.posted_at == datetime(2022, 10, 1, 9, 30, tzinfo=timezone.utc)
+    assert m.posted_at == datetime(2022, 10, 1, 9, 30, tzinfo=UTC)
     assert m.url is None and m.channel == "reception"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -65,7 +65,7 @@ def test_demo_vk_fields_and_raw_kept_whole() -> None:
     assert first.external_id == f"{item['owner_id']}_{item['id']}" == "-21835_1191"
     assert first.url == "https://vk.com/wall-21835_1191"
     assert first.author_id == "100191"
-    assert first.posted_at == datetime.fromtimestamp(item["date"], tz=timezone.utc)
+    assert first.posted_at == datetime.fromtimestamp(item["date"], tz=UTC)
     assert first.raw == item
     assert first.position == "response.items[0]"
     assert [m.raw for m in messages] == items
@@ -78,7 +78,7 @@ def test_demo_telegram_fields() -> None:
     assert first.url is None  # the export has no public username
     assert first.author == "Житель 119"
     assert first.author_id == "user500119"
-    assert first.posted_at == datetime(2022, 10, 5, 4, 36, tzinfo=timezone.utc)  # 09:36 +05
+    assert first.posted_at == datetime(2022, 10, 5, 4, 36, tzinfo=UTC)  # 09:36 +05
 
 
 def test_demo_pos_fields() -> None:
@@ -86,7 +86,7 @@ def test_demo_pos_fields() -> None:
     first = messages[0]
     assert first.external_id == "ПОС-1127"
     assert first.text == "молодёжная 34 нужен лежачий полицейский."
-    assert first.posted_at == datetime(2022, 10, 2, 19, 22, tzinfo=timezone.utc)  # 03.10 00:22 +05
+    assert first.posted_at == datetime(2022, 10, 2, 19, 22, tzinfo=UTC)  # 03.10 00:22 +05
     assert (first.category, first.status, first.author) == ("Благоустройство", "Зарегистрировано", "Заявитель 127")
     assert first.url is None
     assert first.raw["Номер"] == "ПОС-1127" and first.position == "line 2"
@@ -99,7 +99,7 @@ def test_demo_reception_fields_and_stable_ids() -> None:
     first = messages[0]
     assert first.author == "Посетитель 51"
     assert first.received_by == "Глава города"
-    assert first.posted_at == datetime(2022, 9, 30, 19, 0, tzinfo=timezone.utc)  # local midnight
+    assert first.posted_at == datetime(2022, 9, 30, 19, 0, tzinfo=UTC)  # local midnight
     with (MESSAGES / "receptions.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [m.raw for m in messages] == rows

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from webmap.ingest.readers import (
 )
 from webmap.ingest.readers.values import clean_raw, excerpt, parse_datetime
 
-NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
-UTC = timezone.utc
+NOW = datetime(2023, 1, 1, tzinfo=UTC)
+UTC = UTC
 
 
 def split(items: Any) -> tuple[list[RawMessage], list[Rejected]]:
@@ -43,9 +43,12 @@ def test_registry() -> None:
 
 def test_generic_csv_with_mapping(tmp_path: Path) -> None:
     path = tmp_path / "ok.csv"
-    path.write_text("ID;Создано;Описание;Автор;Ссылка\n"
-                    "55;2022-11-01 10:00;Не убран снег, Мира 3;Ольга;https://ok.ru/group/1/topic/55\n"
-                    "56;вчера;x;;\n", encoding="utf-8")
+    path.write_text(
+        "ID;Создано;Описание;Автор;Ссылка\n"
+        "55;2022-11-01 10:00;Не убран снег, Мира 3;Ольга;https://ok.ru/group/1/topic/55\n"
+        "56;вчера;x;;\n",
+        encoding="utf-8",
+    )
     mapping = {"external_id": "id", "posted_at": "Создано", "text": "описание", "author": "Автор", "url": "Ссылка"}
     messages, rejected = split(read("csv", path, channel="ok", mapping=mapping, now=NOW))
     m = messages[0]
@@ -75,14 +78,22 @@ def test_generic_csv_without_id_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_generic_json_dotted_paths_and_auto_array(tmp_path: Path) -> None:
-    data = {"meta": {"n": 2}, "data": [
-        {"uid": 1, "ts": 1667278800, "body": {"text": "Темно у школы"}, "user": {"name": "Пётр", "id": 9}},
-        {"uid": 2, "ts": 1667278800, "body": {"text": ""}, "user": {}},
-    ]}
+    data = {
+        "meta": {"n": 2},
+        "data": [
+            {"uid": 1, "ts": 1667278800, "body": {"text": "Темно у школы"}, "user": {"name": "Пётр", "id": 9}},
+            {"uid": 2, "ts": 1667278800, "body": {"text": ""}, "user": {}},
+        ],
+    }
     path = tmp_path / "x.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    mapping = {"external_id": "uid", "posted_at": "ts", "text": "body.text",
-               "author": "user.name", "author_id": "user.id"}
+    mapping = {
+        "external_id": "uid",
+        "posted_at": "ts",
+        "text": "body.text",
+        "author": "user.name",
+        "author_id": "user.id",
+    }
     messages, rejected = split(read_json(path, channel="x", mapping=mapping, now=NOW))
     assert [(m.external_id, m.text, m.author, m.author_id) for m in messages] == [("1", "Темно у школы", "Пётр", "9")]
     assert messages[0].position == "data[0]" and messages[0].raw == data["data"][0]
@@ -97,8 +108,13 @@ def test_generic_json_dotted_paths_and_auto_array(tmp_path: Path) -> None:
 
 
 def test_generic_json_lines_bad_line_is_rejected(tmp_path: Path) -> None:
-    lines = [json.dumps({"id": 1, "t": "2022-11-01T10:00:00+05:00", "s": "Яма"}, ensure_ascii=False),
-             '{"id": 2, "t": "2022-11-01', "", json.dumps({"id": 3, "t": "2022-11-01", "s": "NUL\u0000!"}), "[1]"]
+    lines = [
+        json.dumps({"id": 1, "t": "2022-11-01T10:00:00+05:00", "s": "Яма"}, ensure_ascii=False),
+        '{"id": 2, "t": "2022-11-01',
+        "",
+        json.dumps({"id": 3, "t": "2022-11-01", "s": "NUL\u0000!"}),
+        "[1]",
+    ]
     path = tmp_path / "x.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     stats = ReadStats()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +12,20 @@ import pytest
 from webmap.ingest.readers import RawMessage, ReaderError, ReadStats, Rejected, read_telegram
 from webmap.ingest.readers.telegram import message_text
 
-NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2023, 1, 1, tzinfo=UTC)
 
 
 def msg(i: int, text: Any = "Яма у дома 5", **extra: Any) -> dict[str, Any]:
-    return {"id": i, "type": "message", "date": "2022-10-05T09:36:00", "date_unixtime": "1664944560",
-            "from": f"Житель {i}", "from_id": f"user{i}", "text": text, **extra}
+    return {
+        "id": i,
+        "type": "message",
+        "date": "2022-10-05T09:36:00",
+        "date_unixtime": "1664944560",
+        "from": f"Житель {i}",
+        "from_id": f"user{i}",
+        "text": text,
+        **extra,
+    }
 
 
 def export(*messages: Any, **top: Any) -> dict[str, Any]:
@@ -48,8 +56,14 @@ def test_message_text_shapes() -> None:
 
 
 def test_service_messages_skipped_not_rejected(tmp_path: Path) -> None:
-    service = {"id": 2, "type": "service", "date": "2022-10-05T09:36:00", "actor": "Житель",
-               "action": "join_group_by_link", "text": ""}
+    service = {
+        "id": 2,
+        "type": "service",
+        "date": "2022-10-05T09:36:00",
+        "actor": "Житель",
+        "action": "join_group_by_link",
+        "text": "",
+    }
     pinned = dict(service, id=3, action="pin_message")
     messages, rejected, stats = read(tmp_path, export(msg(1), service, pinned, msg(4)))
     assert [m.external_id for m in messages] == ["777_1", "777_4"]
@@ -72,7 +86,7 @@ def test_author_reply_and_dates(tmp_path: Path) -> None:
     del local_only["date_unixtime"]
     messages, _, _ = read(tmp_path, export(msg(1), local_only))
     assert messages[0].author == "Житель 1" and messages[0].author_id == "user1"
-    expected = datetime(2022, 10, 5, 4, 36, tzinfo=timezone.utc)  # 09:36 in Asia/Yekaterinburg
+    expected = datetime(2022, 10, 5, 4, 36, tzinfo=UTC)  # 09:36 in Asia/Yekaterinburg
     assert messages[0].posted_at == messages[1].posted_at == expected
     assert messages[1].parent_id == "777_1"
 
@@ -81,7 +95,7 @@ def test_bad_messages_rejected(tmp_path: Path) -> None:
     no_id = msg(1)
     del no_id["id"]
     photo = msg(2, text="", photo="photos/photo_1.jpg")
-    future = msg(3, date_unixtime=str(int(datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp())))
+    future = msg(3, date_unixtime=str(int(datetime(2030, 1, 1, tzinfo=UTC).timestamp())))
     bad_date = msg(4, date_unixtime=None, date="позавчера")
     long = msg(5, text="x" * 20_001)
     html = msg(6, text="<img src=x onerror=alert(1)>'; DELETE FROM appeal; --")
@@ -97,10 +111,16 @@ def test_bad_messages_rejected(tmp_path: Path) -> None:
 
 
 def test_full_account_export(tmp_path: Path) -> None:
-    data = {"about": "export", "chats": {"about": "chats", "list": [
-        {"name": "A", "type": "public_channel", "id": 1, "username": "chan_a", "messages": [msg(10), msg(11)]},
-        {"name": "B", "type": "private_group", "id": 2, "messages": [msg(10)]},
-    ]}}
+    data = {
+        "about": "export",
+        "chats": {
+            "about": "chats",
+            "list": [
+                {"name": "A", "type": "public_channel", "id": 1, "username": "chan_a", "messages": [msg(10), msg(11)]},
+                {"name": "B", "type": "private_group", "id": 2, "messages": [msg(10)]},
+            ],
+        },
+    }
     messages, _, _ = read(tmp_path, data)
     assert [m.external_id for m in messages] == ["1_10", "1_11", "2_10"]
     assert [m.url for m in messages] == ["https://t.me/chan_a/10", "https://t.me/chan_a/11", None]

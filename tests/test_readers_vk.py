@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +13,12 @@ import pytest
 
 from webmap.ingest.readers import RawMessage, ReaderError, ReadStats, Rejected, read_vk
 
-NOW = datetime(2023, 1, 1, tzinfo=timezone.utc)
-T0 = int(datetime(2022, 10, 1, tzinfo=timezone.utc).timestamp())
+NOW = datetime(2023, 1, 1, tzinfo=UTC)
+T0 = int(datetime(2022, 10, 1, tzinfo=UTC).timestamp())
 
 
 def post(i: int, text: str = "Яма у дома 5", **extra: Any) -> dict[str, Any]:
-    return {"id": i, "owner_id": -21835, "from_id": 100 + i, "date": T0 + i, "post_type": "post",
-            "text": text, **extra}
+    return {"id": i, "owner_id": -21835, "from_id": 100 + i, "date": T0 + i, "post_type": "post", "text": text, **extra}
 
 
 def write(tmp_path: Path, data: Any, name: str = "vk.json") -> Path:
@@ -46,8 +45,13 @@ def test_bare_list_and_items_wrapper(tmp_path: Path) -> None:
 
 def test_comments_list_and_threads(tmp_path: Path) -> None:
     reply = {"id": 12, "from_id": 7, "date": T0 + 60, "text": "и у нас тоже"}
-    comment = {"id": 11, "from_id": 5, "date": T0 + 30, "text": "Подтверждаю, яма глубокая",
-               "thread": {"count": 1, "items": [reply]}}
+    comment = {
+        "id": 11,
+        "from_id": 5,
+        "date": T0 + 30,
+        "text": "Подтверждаю, яма глубокая",
+        "thread": {"count": 1, "items": [reply]},
+    }
     messages, rejected = read(write(tmp_path, wall(post(1, comments=[comment]), post(2, comments={"count": 4}))))
     assert rejected == []
     assert [m.external_id for m in messages] == ["-21835_1", "-21835_1_11", "-21835_1_12", "-21835_2"]
@@ -86,8 +90,12 @@ def test_deleted_and_empty_comments_rejected(tmp_path: Path) -> None:
 
 def test_empty_and_attachment_only_posts_rejected(tmp_path: Path) -> None:
     photo = {"type": "photo", "photo": {"id": 1}}
-    data = wall(post(1, text=""), post(2, text="  \n ", attachments=[photo, {"type": "video"}]),
-                post(3, text="", copy_history=[post(9)]), post(4))
+    data = wall(
+        post(1, text=""),
+        post(2, text="  \n ", attachments=[photo, {"type": "video"}]),
+        post(3, text="", copy_history=[post(9)]),
+        post(4),
+    )
     messages, rejected = read(write(tmp_path, data))
     assert [m.external_id for m in messages] == ["-21835_4"]
     reasons = [r.reason for r in rejected]
@@ -122,15 +130,17 @@ def test_dates_future_unparseable_missing(tmp_path: Path) -> None:
 
 
 def test_future_against_real_clock(tmp_path: Path) -> None:
-    path = write(tmp_path, wall(post(1, date=int(datetime(2100, 1, 1, tzinfo=timezone.utc).timestamp()))))
+    path = write(tmp_path, wall(post(1, date=int(datetime(2100, 1, 1, tzinfo=UTC).timestamp()))))
     items = list(read_vk(path))
     assert isinstance(items[0], Rejected) and "future" in items[0].reason
 
 
 def test_html_script_and_sql_kept_verbatim(tmp_path: Path) -> None:
-    texts = ['<script>alert("x")</script> яма <b>тут</b> &amp;',
-             "Мира 5'); DROP TABLE source_message; --",
-             "  внутри   пробелы\n\nсохраняются  "]
+    texts = [
+        '<script>alert("x")</script> яма <b>тут</b> &amp;',
+        "Мира 5'); DROP TABLE source_message; --",
+        "  внутри   пробелы\n\nсохраняются  ",
+    ]
     messages, _ = read(write(tmp_path, wall(*(post(i, text=t) for i, t in enumerate(texts, 1)))))
     assert [m.text for m in messages] == [texts[0], texts[1], "внутри   пробелы\n\nсохраняются"]
     assert messages[2].raw["text"] == texts[2]  # raw is untouched
@@ -256,11 +266,15 @@ def test_streaming_100k_records_in_flat_memory(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     n = 100_000
     with path.open("w", encoding="utf-8") as out:
-        out.write('{"response": {"count": %d, "items": [' % n)
+        out.write('{"response": {"count": ' + str(n) + ', "items": [')
         for i in range(n):
-            out.write(("," if i else "") + json.dumps(
-                {"id": i + 1, "owner_id": -1, "from_id": i, "date": T0 + i, "text": f"Яма у дома {i}"},
-                ensure_ascii=False))
+            out.write(
+                ("," if i else "")
+                + json.dumps(
+                    {"id": i + 1, "owner_id": -1, "from_id": i, "date": T0 + i, "text": f"Яма у дома {i}"},
+                    ensure_ascii=False,
+                )
+            )
         out.write("]}}")
     assert path.stat().st_size > 8_000_000
     tracemalloc.start()

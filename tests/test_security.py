@@ -1,4 +1,5 @@
 """Security headers, the Content-Security-Policy and its nonce, and CSRF protection."""
+
 from __future__ import annotations
 
 import re
@@ -7,10 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests import factories
 from tests.conftest import AuthActions
-from tests.test_permissions import _methods, _path, _rules, seeds  # noqa: F401  (seeds: a fixture)
-from webmap.extensions import db
+from tests.test_permissions import _methods, _path, _rules
+from tests.test_permissions import seeds as seeds  # a fixture these tests share
 from webmap.security import nonce_scripts, tile_source
 
 FIXED_HEADERS = {
@@ -58,7 +58,7 @@ EXECUTABLE_INLINE = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"applicat
 
 
 def _check_inline_scripts(response) -> None:
-    nonce = _csp(response)["script-src"][1][len("'nonce-"):-1]
+    nonce = _csp(response)["script-src"][1][len("'nonce-") : -1]
     page = response.get_data(as_text=True)
     for tag in EXECUTABLE_INLINE.findall(page):
         assert f'nonce="{nonce}"' in tag, (response.request.path, tag)
@@ -67,8 +67,9 @@ def _check_inline_scripts(response) -> None:
     assert "javascript:" not in body, response.request.path
 
 
-def test_inline_scripts_of_every_page_carry_the_nonce(app: Flask, client: FlaskClient, auth: AuthActions,
-                                                      seeds: dict[str, object]) -> None:
+def test_inline_scripts_of_every_page_carry_the_nonce(
+    app: Flask, client: FlaskClient, auth: AuthActions, seeds: dict[str, object]
+) -> None:
     """Every HTML page (GET routes, as an admin, who may see them all) runs no script CSP would block."""
     _check_inline_scripts(client.get("/auth/login"))
     auth.login("admin")
@@ -114,32 +115,38 @@ def test_nonce_scripts_helper() -> None:
         from webmap.security import csp_nonce
 
         nonce = csp_nonce()
-        html = ('<script src="/a.js"></script><SCRIPT>x()</SCRIPT><script type="module">y()</script>'
-                '<script nonce="other">z()</script><scripts></scripts><noscript></noscript>')
+        html = (
+            '<script src="/a.js"></script><SCRIPT>x()</SCRIPT><script type="module">y()</script>'
+            '<script nonce="other">z()</script><scripts></scripts><noscript></noscript>'
+        )
         out = nonce_scripts(html)
         assert out.count(f'nonce="{nonce}"') == 3
         assert '<script nonce="other">' in out and "<scripts>" in out and "<noscript>" in out
         assert nonce_scripts("") == ""
 
 
-@pytest.mark.parametrize("url, source", [
-    ("https://tiles.town.ru/{z}/{x}/{y}.png", "https://tiles.town.ru"),
-    ("https://{s}.tiles.town.ru/{z}/{x}/{y}.png", "https://*.tiles.town.ru"),
-    ("http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png", "http://10.0.0.5:8080"),
-    ("/tiles/{z}/{x}/{y}.png", None),
-    ("", None),
-    (None, None),
-    ("https://evil.com; script-src *", None),
-    ("https://a'b.com/x", None),
-    ("https://tiles{s}.example.org/{z}/{x}/{y}.png", "https://*.example.org"),
-    ("https://a.{s}.example.org/{z}/{x}/{y}.png", None),
-])
+@pytest.mark.parametrize(
+    "url, source",
+    [
+        ("https://tiles.town.ru/{z}/{x}/{y}.png", "https://tiles.town.ru"),
+        ("https://{s}.tiles.town.ru/{z}/{x}/{y}.png", "https://*.tiles.town.ru"),
+        ("http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png", "http://10.0.0.5:8080"),
+        ("/tiles/{z}/{x}/{y}.png", None),
+        ("", None),
+        (None, None),
+        ("https://evil.com; script-src *", None),
+        ("https://a'b.com/x", None),
+        ("https://tiles{s}.example.org/{z}/{x}/{y}.png", "https://*.example.org"),
+        ("https://a.{s}.example.org/{z}/{x}/{y}.png", None),
+    ],
+)
 def test_tile_source(url: str | None, source: str | None) -> None:
     assert tile_source(url) == source
 
 
-def test_a_configured_tile_server_may_serve_images(app: Flask, client: FlaskClient,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_configured_tile_server_may_serve_images(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_TILE_URL", "https://{s}.tiles.town.ru/{z}/{x}/{y}.png")
     csp = _csp(client.get("/static/css/webmap.css"))
     assert csp["img-src"] == ["'self'", "data:", "blob:", "https://*.tiles.town.ru"]
@@ -152,6 +159,7 @@ def test_production_adds_hsts(app: Flask, monkeypatch: pytest.MonkeyPatch, clien
 
 
 # --- CSRF (on, as in production) ------------------------------------------------------------------
+
 
 def test_csrf_is_on(app: Flask) -> None:
     assert app.config.get("WTF_CSRF_ENABLED", True) is True
@@ -169,8 +177,9 @@ def test_login_with_a_forged_or_foreign_token_is_refused(app: Flask, auth: AuthA
     auth.user("crew")
     other = AuthActions(app, app.test_client()).csrf_token()  # valid, but for another session
     for token in ("forged", other, auth.csrf_token() + "x"):
-        response = client.post("/auth/login", data={"username": "test-crew", "password": "test-password-123",
-                                                    "csrf_token": token})
+        response = client.post(
+            "/auth/login", data={"username": "test-crew", "password": "test-password-123", "csrf_token": token}
+        )
         assert response.status_code == 400, token
     assert auth.post_login("test-crew").status_code == 302  # the session's own token works
 
@@ -193,8 +202,9 @@ def test_scripts_send_the_token_in_a_header(auth: AuthActions, client: FlaskClie
     assert client.get("/auth/account").status_code == 302
 
 
-def test_every_state_changing_route_needs_a_token(app: Flask, client: FlaskClient, auth: AuthActions,
-                                                  seeds: dict[str, object]) -> None:
+def test_every_state_changing_route_needs_a_token(
+    app: Flask, client: FlaskClient, auth: AuthActions, seeds: dict[str, object]
+) -> None:
     """Walks app.url_map: POST/PUT/PATCH/DELETE without a token get 400, whatever the role."""
     unguarded = []
     for audience in ("anonymous", "admin"):
@@ -209,5 +219,4 @@ def test_every_state_changing_route_needs_a_token(app: Flask, client: FlaskClien
                     status = client.open(path, method=method, **kwargs).status_code
                     if status != 400:
                         unguarded.append(f"{method} {path} ({rule.endpoint}) as {audience}: {status}")
-    assert not unguarded, "state-changing routes that took a request without a CSRF token:\n" + "\n".join(
-        unguarded)
+    assert not unguarded, "state-changing routes that took a request without a CSRF token:\n" + "\n".join(unguarded)

@@ -1,4 +1,5 @@
 """The Content-Security-Policy in a real browser: the pages work under it, and it is enforced."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -98,8 +99,7 @@ def test_the_page_cannot_be_framed(app: Flask, page: Any) -> None:
     assert frame.locator("form").count() == 0
 
 
-def test_login_and_logout_in_the_browser(app: Flask, page: Any, watch: Watch,
-                                          forget_login_attempts: None) -> None:
+def test_login_and_logout_in_the_browser(app: Flask, page: Any, watch: Watch, forget_login_attempts: None) -> None:
     with app.app_context():
         AuthActions(app, app.test_client()).user("operator", "olga", full_name="Ольга Операторова")
     page.goto(page.base_url + "/auth/login")
@@ -116,8 +116,7 @@ def test_login_and_logout_in_the_browser(app: Flask, page: Any, watch: Watch,
     watch.assert_clean()
 
 
-def test_every_page_runs_clean_under_the_csp(app: Flask, page: Any, watch: Watch,
-                                             forget_login_attempts: None) -> None:
+def test_every_page_runs_clean_under_the_csp(app: Flask, page: Any, watch: Watch, forget_login_attempts: None) -> None:
     """Every HTML page (GET routes, as an admin) loads with no CSP violation.
 
     Script errors of a page's own code are that page's tests' business; a script the
@@ -128,8 +127,14 @@ def test_every_page_runs_clean_under_the_csp(app: Flask, page: Any, watch: Watch
         appeal = factories.appeal(messages=[factories.message()])
         work = factories.work()
         db.session.commit()
-        seeds = {"appeal_id": appeal.id, "case_id": appeal.id, "work_id": work.id, "item_id": work.id,
-                 "photo_id": 1, "rank": 1}
+        seeds = {
+            "appeal_id": appeal.id,
+            "case_id": appeal.id,
+            "work_id": work.id,
+            "item_id": work.id,
+            "photo_id": 1,
+            "rank": 1,
+        }
         AuthActions(app, app.test_client()).user("admin", "root-admin")
     page.goto(page.base_url + "/auth/login")
     page.fill("#username", "root-admin")

@@ -1,7 +1,8 @@
 """Case workflow and works registry: allowed changes, audit trail, lost updates."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,8 +31,7 @@ def operator(app_ctx: None) -> User:
 
 
 def _trail(appeal: Appeal) -> list[tuple[str | None, str | None, str | None]]:
-    rows = db.session.scalars(select(StatusChange).where(StatusChange.appeal_id == appeal.id)
-                              .order_by(StatusChange.id))
+    rows = db.session.scalars(select(StatusChange).where(StatusChange.appeal_id == appeal.id).order_by(StatusChange.id))
     return [(r.old_value, r.new_value, r.user.username if r.user else None) for r in rows]
 
 
@@ -68,12 +68,16 @@ def test_scripted_day_leaves_a_complete_audit_trail(operator: User) -> None:
     set_work_status(work, "in_work", crew)
     set_work_status(work, "done", crew, public_note="Установлена неровность")
     db.session.flush()
-    assert _trail(a) == [("new", "accepted", "operator1"), ("accepted", "in_work", "operator1"),
-                         ("in_work", "done", "crew1")]
+    assert _trail(a) == [
+        ("new", "accepted", "operator1"),
+        ("accepted", "in_work", "operator1"),
+        ("in_work", "done", "crew1"),
+    ]
     assert _trail(b) == [("new", "duplicate", "operator1")]
     assert a.status == "done" and a.public_note == "Установлена неровность" and a.closed_at == work.done_at
-    work_trail = db.session.scalars(select(StatusChange.new_value).where(StatusChange.work_id == work.id)
-                                    .order_by(StatusChange.id)).all()
+    work_trail = db.session.scalars(
+        select(StatusChange.new_value).where(StatusChange.work_id == work.id).order_by(StatusChange.id)
+    ).all()
     assert work_trail == ["planned", "in_work", "done"]
 
 
@@ -124,7 +128,7 @@ def test_concurrent_writers_never_overwrite_silently(app, database_url: str) -> 
 def test_deadlines_by_channel_and_category() -> None:
     friday_evening = datetime(2026, 11, 27, 18, 0, tzinfo=TZ)
     assert deadline_for("vk", friday_evening).astimezone(TZ).date() == datetime(2026, 11, 30).date()  # Monday
-    received = datetime(2026, 11, 2, 9, tzinfo=timezone.utc)
+    received = datetime(2026, 11, 2, 9, tzinfo=UTC)
     assert deadline_for("pos", received) == received + timedelta(days=30)
     assert deadline_for("reception", received, category_days=10) == received + timedelta(days=10)
     assert deadline_for("vk", received, rules={"vk": (3, "days")}) == received + timedelta(days=3)
@@ -132,7 +136,7 @@ def test_deadlines_by_channel_and_category() -> None:
 
 def test_overdue_only_while_open(app_ctx: None) -> None:
     case = factories.appeal()
-    case.deadline = datetime.now(timezone.utc) - timedelta(hours=1)
+    case.deadline = datetime.now(UTC) - timedelta(hours=1)
     assert is_overdue(case)
     case.status = "done"
     assert not is_overdue(case)

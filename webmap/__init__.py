@@ -1,4 +1,5 @@
 """webmap: a map of a town's problems and of the work that fixes them."""
+
 from __future__ import annotations
 
 from typing import Any

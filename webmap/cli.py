@@ -1,4 +1,5 @@
 """The ``webmap`` console script: the Flask CLI of this app."""
+
 from flask.cli import FlaskGroup
 
 from webmap import create_app

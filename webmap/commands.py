@@ -1,4 +1,5 @@
 """The project's own CLI commands, registered on the app's ``flask``/``webmap`` CLI."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -85,8 +86,12 @@ def demo_load(if_empty: bool) -> None:
 
 
 @click.command("triage")
-@click.option("--input", "input_", type=click.File("rb"), default="-", help="JSON lines {id, text, channel?}; stdin by default.")
-@click.option("--output", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines out; stdout by default.")
+@click.option(
+    "--input", "input_", type=click.File("rb"), default="-", help="JSON lines {id, text, channel?}; stdin by default."
+)
+@click.option(
+    "--output", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines out; stdout by default."
+)
 def triage_command(input_, output) -> None:
     """Place and classify messages: one result line per input line, errors on stderr."""
     import sys

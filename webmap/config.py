@@ -1,4 +1,5 @@
 """Configuration from environment variables, with safe development defaults."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ def sqlalchemy_url(url: str) -> str:
     """A libpq URL (as psql takes it) with the driver this project uses, psycopg2."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix):]
+            return "postgresql+psycopg2://" + url[len(prefix) :]
     return url
 
 

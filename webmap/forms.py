@@ -1,4 +1,5 @@
 """The base of every form: text arrives without NUL characters (PostgreSQL refuses them)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -11,6 +11,7 @@
   inline ``<script>`` tags run only if they carry ``nonce="{{ csp_nonce() }}"``;
   HTML rendered elsewhere (folium) gets the nonce from the ``nonce_scripts`` filter.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,9 @@ def secure_cookies_wanted(app: Flask) -> bool:
     explicit = app.config.get("WEBMAP_SECURE_COOKIES")
     if isinstance(explicit, str):
         explicit = explicit.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(explicit) or bool(app.config.get("SESSION_COOKIE_SECURE")) \
-        or app.config.get("WEBMAP_ENV") == "production"
+    return (
+        bool(explicit) or bool(app.config.get("SESSION_COOKIE_SECURE")) or app.config.get("WEBMAP_ENV") == "production"
+    )
 
 
 def _configure_cookies(app: Flask) -> None:

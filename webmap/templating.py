@@ -1,4 +1,5 @@
 """Jinja globals shared by every blueprint's templates."""
+
 from __future__ import annotations
 
 from typing import Any

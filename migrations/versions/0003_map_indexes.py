@@ -10,31 +10,44 @@ PostgreSQL reads only the index (an index-only scan), not the tables. Views of a
 district or a street find open cases through a GiST index of their points alone.
 bench/maps_bench.py shows the effect.
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('appeals', schema=None) as batch_op:
-        batch_op.create_index('ix_appeals_map_cover', ['status', 'category_code'], unique=False,
-                              postgresql_include=['point', 'id', 'district_id', 'created_at', 'closed_at', 'deadline'])
-        batch_op.create_index('ix_appeals_point_open', ['point'], unique=False, postgresql_using='gist',
-                              postgresql_where=sa.text("status IN ('new', 'accepted', 'in_work')"))
-    with op.batch_alter_table('works', schema=None) as batch_op:
-        batch_op.create_index('ix_works_map_cover', ['status', 'type_code'], unique=False,
-                              postgresql_include=['geom', 'id', 'done_at', 'created_at'])
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_appeals_map_cover",
+            ["status", "category_code"],
+            unique=False,
+            postgresql_include=["point", "id", "district_id", "created_at", "closed_at", "deadline"],
+        )
+        batch_op.create_index(
+            "ix_appeals_point_open",
+            ["point"],
+            unique=False,
+            postgresql_using="gist",
+            postgresql_where=sa.text("status IN ('new', 'accepted', 'in_work')"),
+        )
+    with op.batch_alter_table("works", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_works_map_cover",
+            ["status", "type_code"],
+            unique=False,
+            postgresql_include=["geom", "id", "done_at", "created_at"],
+        )
 
 
 def downgrade():
-    with op.batch_alter_table('works', schema=None) as batch_op:
-        batch_op.drop_index('ix_works_map_cover')
-    with op.batch_alter_table('appeals', schema=None) as batch_op:
-        batch_op.drop_index('ix_appeals_point_open', postgresql_using='gist')
-        batch_op.drop_index('ix_appeals_map_cover')
+    with op.batch_alter_table("works", schema=None) as batch_op:
+        batch_op.drop_index("ix_works_map_cover")
+    with op.batch_alter_table("appeals", schema=None) as batch_op:
+        batch_op.drop_index("ix_appeals_point_open", postgresql_using="gist")
+        batch_op.drop_index("ix_appeals_map_cover")

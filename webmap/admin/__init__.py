@@ -1,4 +1,5 @@
 """Admin pages: the vocabularies admins may extend (work types, category deadlines)."""
+
 from flask import Blueprint
 
 from webmap.auth.roles import restrict_blueprint

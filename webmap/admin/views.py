@@ -1,4 +1,5 @@
 """Work types (admins add their own) and each category's answer deadline."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -37,8 +38,14 @@ def work_types():
             form.code.errors.append(_("Такой код уже есть."))
             status = 400
         else:
-            db.session.add(WorkType(code=form.code.data, name_ru=form.name_ru.data.strip(),
-                                    name_en=form.name_en.data.strip(), icon=form.icon.data or "other"))
+            db.session.add(
+                WorkType(
+                    code=form.code.data,
+                    name_ru=form.name_ru.data.strip(),
+                    name_en=form.name_en.data.strip(),
+                    icon=form.icon.data or "other",
+                )
+            )
             db.session.commit()
             flash(_("Вид работы добавлен."), "success")
             return redirect(url_for("admin.work_types"))

@@ -3,8 +3,9 @@
 ``/api/...`` answers JSON only, errors included ({"error": ..., "message": ...}).
 See README.md ("Maps and the map API") for the endpoints and their parameters.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from webmap.api import errors, public, operator, crew  # noqa: E402,F401
+from webmap.api import crew, errors, operator, public  # noqa: E402,F401

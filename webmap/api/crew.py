@@ -1,4 +1,5 @@
 """Crew endpoints: the crew's own assigned works, nearest first."""
+
 from __future__ import annotations
 
 from flask import Response, request

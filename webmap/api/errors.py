@@ -1,4 +1,5 @@
 """JSON answers and JSON errors for the API: a client never gets an HTML page or a bare 500."""
+
 from __future__ import annotations
 
 import gzip

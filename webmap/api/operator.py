@@ -1,10 +1,12 @@
 """Operator endpoints (operator and admin): every case by bbox, unplaced cases, heat, placing."""
+
 from __future__ import annotations
 
 import math
 
 from flask import Response, request
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -61,18 +63,54 @@ def operator_unplaced() -> Response:
         where.append(Appeal.category_code.in_(categories))
     total = db.session.scalar(select(func.count()).select_from(Appeal).where(*where))
     name = Category.name_en if str(get_locale()) == "en" else Category.name_ru
-    first_text = (select(func.left(SourceMessage.text, 200)).where(SourceMessage.appeal_id == Appeal.id)
-                  .order_by(SourceMessage.posted_at).limit(1).scalar_subquery())
-    first_channel = (select(SourceMessage.channel).where(SourceMessage.appeal_id == Appeal.id)
-                     .order_by(SourceMessage.posted_at).limit(1).scalar_subquery())
+    first_text = (
+        select(func.left(SourceMessage.text, 200))
+        .where(SourceMessage.appeal_id == Appeal.id)
+        .order_by(SourceMessage.posted_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    first_channel = (
+        select(SourceMessage.channel)
+        .where(SourceMessage.appeal_id == Appeal.id)
+        .order_by(SourceMessage.posted_at)
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(Appeal.id, Appeal.category_code, name, Appeal.status, Appeal.created_at, Appeal.deadline,
-               Appeal.version, Appeal.address, first_text, first_channel)
+        select(
+            Appeal.id,
+            Appeal.category_code,
+            name,
+            Appeal.status,
+            Appeal.created_at,
+            Appeal.deadline,
+            Appeal.version,
+            Appeal.address,
+            first_text,
+            first_channel,
+        )
         .join(Category, Category.code == Appeal.category_code)
-        .where(*where).order_by(Appeal.created_at, Appeal.id).limit(limit).offset(offset))
-    items = [{"id": r[0], "category": r[1], "title": r[2], "status": r[3],
-              "created": r[4].isoformat() if r[4] else None, "deadline": r[5].isoformat() if r[5] else None,
-              "version": r[6], "address": r[7], "text": r[8], "channel": r[9]} for r in rows]
+        .where(*where)
+        .order_by(Appeal.created_at, Appeal.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    items = [
+        {
+            "id": r[0],
+            "category": r[1],
+            "title": r[2],
+            "status": r[3],
+            "created": r[4].isoformat() if r[4] else None,
+            "deadline": r[5].isoformat() if r[5] else None,
+            "version": r[6],
+            "address": r[7],
+            "text": r[8],
+            "channel": r[9],
+        }
+        for r in rows
+    ]
     return json_body({"total": total, "limit": limit, "offset": offset, "items": items})
 
 
@@ -93,7 +131,7 @@ def place(case_id: int) -> Response:
         return refused
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return error(400, "bad_request", _("Ожидался JSON: {\"lon\": …, \"lat\": …, \"version\": …}."))
+        return error(400, "bad_request", _('Ожидался JSON: {"lon": …, "lat": …, "version": …}.'))
     lon = _number(body, "lon", -180, 180)
     lat = _number(body, "lat", -90, 90)
     version = body.get("version")

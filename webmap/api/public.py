@@ -1,10 +1,12 @@
 """Public endpoints (no login): works and cases by bbox, popups, photos, the base map."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import Response, current_app, request, send_file
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webmap.api import bp
@@ -23,10 +25,13 @@ BASE_MAX_AGE = 300  # seconds a browser may keep the gazetteer layers
 
 def map_settings() -> MapSettings:
     config = current_app.config
-    return MapSettings(max_features=int(config["WEBMAP_MAP_MAX_FEATURES"]),
-                       cell_px=int(config["WEBMAP_MAP_CLUSTER_CELL_PX"]),
-                       fixed_max_age_days=int(config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"]),
-                       tz=config["WEBMAP_TIMEZONE"], locale=str(get_locale() or "ru"))
+    return MapSettings(
+        max_features=int(config["WEBMAP_MAP_MAX_FEATURES"]),
+        cell_px=int(config["WEBMAP_MAP_CLUSTER_CELL_PX"]),
+        fixed_max_age_days=int(config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"]),
+        tz=config["WEBMAP_TIMEZONE"],
+        locale=str(get_locale() or "ru"),
+    )
 
 
 def features_response(audience: Audience) -> Response:
@@ -45,8 +50,7 @@ def feature(kind: str, item_id: int) -> Response:
     """One item's popup: what, where, when, and the public posts that asked for it."""
     check_known(request.args, ())
     locale = str(get_locale() or "ru")
-    found = (public_work(item_id, locale) if kind == "work" else
-             public_case(item_id, locale) if kind == "case" else None)
+    found = public_work(item_id, locale) if kind == "work" else public_case(item_id, locale) if kind == "case" else None
     if found is None:
         return error(404, "not_found", _("Нет такого объекта на публичной карте."))
     return json_body(found)
@@ -56,8 +60,10 @@ def feature(kind: str, item_id: int) -> Response:
 def photo(photo_id: int) -> Response:
     """A photo taken after a work was done (stored without EXIF)."""
     row = db.session.execute(
-        select(WorkPhoto.path).join(Work).where(WorkPhoto.id == photo_id, WorkPhoto.stage == "after",
-                                                Work.status == "done")).first()
+        select(WorkPhoto.path)
+        .join(Work)
+        .where(WorkPhoto.id == photo_id, WorkPhoto.stage == "after", Work.status == "done")
+    ).first()
     if row is None:
         return error(404, "not_found", _("Нет такой фотографии."))
     root = Path(current_app.config["WEBMAP_UPLOAD_DIR"]).resolve()

@@ -3,6 +3,7 @@
 Other blueprints protect their views with :func:`webmap.auth.roles.role_required`
 (or :func:`webmap.auth.roles.restrict_blueprint` for a whole blueprint).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask
@@ -11,11 +12,11 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 # Login throttling defaults (see webmap.auth.throttling); each may be set in the app config.
 THROTTLE_DEFAULTS = {
-    "WEBMAP_LOGIN_MAX_FAILURES": 5,          # failures per username ...
+    "WEBMAP_LOGIN_MAX_FAILURES": 5,  # failures per username ...
     "WEBMAP_LOGIN_MAX_FAILURES_PER_IP": 20,  # ... and per client address (an office shares one)
-    "WEBMAP_LOGIN_WINDOW_MINUTES": 15,       # within this many minutes
-    "WEBMAP_LOGIN_LOCKOUT_MINUTES": 15,      # lock further attempts this long
-    "WEBMAP_LOGIN_ATTEMPTS_KEEP_DAYS": 30,   # then rows of login_attempts are deleted
+    "WEBMAP_LOGIN_WINDOW_MINUTES": 15,  # within this many minutes
+    "WEBMAP_LOGIN_LOCKOUT_MINUTES": 15,  # lock further attempts this long
+    "WEBMAP_LOGIN_ATTEMPTS_KEEP_DAYS": 30,  # then rows of login_attempts are deleted
 }
 
 

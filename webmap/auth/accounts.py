@@ -1,4 +1,5 @@
 """Users: name and password rules, look-up, and a timing-safe password check."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Passwords are prompted twice with no echo, or read from the first line of stdin
 (``--password-stdin``, for scripts); they are hashed (werkzeug's scrypt) and
 never printed or logged.
 """
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """The login form. Labels are lazy: the form class is built before any request."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,11 +23,15 @@ class LoginForm(FlaskForm):
         validators=[
             InputRequired(message=_("Введите имя пользователя.")),
             Length(max=USERNAME_MAX, message=_("Имя пользователя не длиннее %(max)d символов.", max=USERNAME_MAX)),
-            Regexp(USERNAME_PATTERN,
-                   message=_("В имени пользователя допустимы буквы, цифры и знаки . _ @ -")),
+            Regexp(USERNAME_PATTERN, message=_("В имени пользователя допустимы буквы, цифры и знаки . _ @ -")),
         ],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false",
-                   "autofocus": True, "maxlength": USERNAME_MAX},
+        render_kw={
+            "autocomplete": "username",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+            "autofocus": True,
+            "maxlength": USERNAME_MAX,
+        },
     )
     password = PasswordField(
         _("Пароль"),

@@ -1,4 +1,5 @@
 """The log of login attempts that login throttling counts (shared by every process)."""
+
 from __future__ import annotations
 
 from datetime import datetime

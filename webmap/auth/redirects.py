@@ -1,4 +1,5 @@
 """Where to send a user after logging in: a ``next`` of this site only."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -12,6 +12,7 @@ an admin passes every role check. An anonymous visitor is sent to the login page
 
     restrict_blueprint(bp, "crew")   # every view of a blueprint
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,7 +28,6 @@ from werkzeug.exceptions import HTTPException
 from webmap.models.constants import ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])
-
 
 
 def N_(msgid: str) -> str:

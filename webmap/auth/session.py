@@ -1,4 +1,5 @@
 """flask-login: how a request's user is found, and what happens to a disabled one."""
+
 from __future__ import annotations
 
 from flask import Flask, session

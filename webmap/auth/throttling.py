@@ -12,9 +12,10 @@ Concurrent attempts for one username or address are serialised by PostgreSQL
 advisory locks held until the attempt is committed, so parallel guesses cannot
 slip past the count.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import ColumnElement, delete, func, or_, select, text
@@ -27,7 +28,7 @@ ADVISORY_CLASS = 0x10C1  # first key of pg_advisory_xact_lock(int, int) for logi
 
 def now() -> datetime:
     """The current time (a function, so that tests can move the clock)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _minutes(key: str) -> timedelta:
@@ -37,20 +38,25 @@ def _minutes(key: str) -> timedelta:
 def serialize(username: str, ip: str) -> None:
     """Hold the advisory locks of this username and address until the transaction ends."""
     for key in (f"u:{username}", f"i:{ip}"):  # always in this order: no deadlocks
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:cls, hashtext(:key))"),
-                           {"cls": ADVISORY_CLASS, "key": key})
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:cls, hashtext(:key))"), {"cls": ADVISORY_CLASS, "key": key}
+        )
 
 
-def _lock_end(condition: ColumnElement[bool], limit: int, at: datetime, *,
-              reset_by_success_of: str | None = None) -> datetime | None:
+def _lock_end(
+    condition: ColumnElement[bool], limit: int, at: datetime, *, reset_by_success_of: str | None = None
+) -> datetime | None:
     window = _minutes("WEBMAP_LOGIN_WINDOW_MINUTES")
     lockout = _minutes("WEBMAP_LOGIN_LOCKOUT_MINUTES")
-    query = select(LoginAttempt.at).where(condition, LoginAttempt.outcome == "failure",
-                                          LoginAttempt.at > at - window - lockout, LoginAttempt.at <= at)
+    query = select(LoginAttempt.at).where(
+        condition, LoginAttempt.outcome == "failure", LoginAttempt.at > at - window - lockout, LoginAttempt.at <= at
+    )
     if reset_by_success_of is not None:
-        last_success = select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == reset_by_success_of, LoginAttempt.outcome == "success"
-        ).scalar_subquery()
+        last_success = (
+            select(func.max(LoginAttempt.at))
+            .where(LoginAttempt.username == reset_by_success_of, LoginAttempt.outcome == "success")
+            .scalar_subquery()
+        )
         query = query.where(or_(last_success.is_(None), LoginAttempt.at > last_success))
     times = db.session.scalars(query.order_by(LoginAttempt.at.desc()).limit(limit)).all()
     if limit <= 0 or len(times) < limit or times[0] - times[-1] > window:
@@ -64,8 +70,12 @@ def locked_until(username: str, ip: str, at: datetime | None = None) -> datetime
     at = at or now()
     config = current_app.config
     ends = [
-        _lock_end(LoginAttempt.username == username, int(config["WEBMAP_LOGIN_MAX_FAILURES"]), at,
-                  reset_by_success_of=username),
+        _lock_end(
+            LoginAttempt.username == username,
+            int(config["WEBMAP_LOGIN_MAX_FAILURES"]),
+            at,
+            reset_by_success_of=username,
+        ),
         _lock_end(LoginAttempt.ip == ip, int(config["WEBMAP_LOGIN_MAX_FAILURES_PER_IP"]), at),
     ]
     ends = [end for end in ends if end is not None]

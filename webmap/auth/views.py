@@ -1,4 +1,5 @@
 """Log in, log out, and the page of one's own account."""
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,10 @@ def _redisplayable(form: LoginForm) -> LoginForm:
 
 def _locked(form: LoginForm, until: datetime, moment: datetime) -> ResponseReturnValue:
     seconds = max(1, math.ceil((until - moment).total_seconds()))
-    message = _("Слишком много неудачных попыток входа. Попробуйте снова через %(minutes)d мин.",
-                minutes=math.ceil(seconds / 60))
+    message = _(
+        "Слишком много неудачных попыток входа. Попробуйте снова через %(minutes)d мин.",
+        minutes=math.ceil(seconds / 60),
+    )
     body = render_template("auth/login.html", form=_redisplayable(form), alert=message)
     return body, 429, {"Retry-After": str(seconds)}
 

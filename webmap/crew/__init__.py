@@ -1,4 +1,5 @@
 """The crew's phone-sized page: assigned works nearest first, navigation, marking done with a photo."""
+
 from flask import Blueprint
 
 bp = Blueprint("crew", __name__, url_prefix="/crew")

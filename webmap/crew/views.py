@@ -1,4 +1,5 @@
 """The crew page (/crew) and marking a work done with a photo and a note."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -9,11 +10,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webmap.auth.roles import restrict_blueprint
 from webmap.crew import bp
-from webmap.services.photos import PhotoError, remove_photo, store_photo
 from webmap.crew.works import assigned_works
 from webmap.extensions import db
 from webmap.maps.params import BadParameter, parse_float
 from webmap.models import Work, WorkPhoto
+from webmap.services.photos import PhotoError, remove_photo, store_photo
 from webmap.services.workflow import WorkflowError
 from webmap.services.works import set_work_status
 
@@ -57,8 +58,12 @@ def _position() -> tuple[float | None, float | None]:
 def index() -> ResponseReturnValue:
     lat, lon = _position()
     works = assigned_works(current_user.id, lat, lon)
-    return render_template("crew/index.html", works=works, located=lat is not None,
-                           max_mb=int(current_app.config["WEBMAP_UPLOAD_MAX_BYTES"]) // (1024 * 1024))
+    return render_template(
+        "crew/index.html",
+        works=works,
+        located=lat is not None,
+        max_mb=int(current_app.config["WEBMAP_UPLOAD_MAX_BYTES"]) // (1024 * 1024),
+    )
 
 
 @bp.post("/works/<int:work_id>/done")

@@ -4,6 +4,7 @@ The dashboard's roles get every column. ``public=1`` (and ``/export/public.geojs
 needs no login and gives only tables marked public, without personal columns,
 and GeoJSON built from the public property lists of webmap.services.exports.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,7 @@ def _geojson(layer: str, *, personal: bool) -> Response:
     collection = exports.feature_collection(case_rows, work_rows, personal=personal, tz=tz)
     body = json.dumps(collection, ensure_ascii=False, default=str).encode("utf-8")
     prefix = "public-" if not personal else ""
-    return _download(body, f"{prefix}{layer}-{parsed.filters.date_from}-{parsed.filters.date_to}.geojson",
-                     "geojson")
+    return _download(body, f"{prefix}{layer}-{parsed.filters.date_from}-{parsed.filters.date_to}.geojson", "geojson")
 
 
 def _table(name: str, fmt: str, *, personal: bool) -> Response:

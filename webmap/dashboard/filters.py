@@ -4,11 +4,12 @@ Every value is checked against what exists (districts, categories, channels)
 or a range before any SQL sees it; what does not pass becomes a message for the
 form (and a 400), never a server error.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,7 +44,7 @@ class Parsed:
 
 
 def today_local(tz: str) -> date:
-    return datetime.now(timezone.utc).astimezone(ZoneInfo(tz)).date()
+    return datetime.now(UTC).astimezone(ZoneInfo(tz)).date()
 
 
 def default_period(tz: str) -> tuple[date, date]:
@@ -71,8 +72,7 @@ def _date(value: str, label: str, errors: list[str]) -> date | None:
         errors.append(_("%(field)s: неверная дата, нужна дата вида 2026-01-31.", field=label))
         return None
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        errors.append(_("%(field)s: год должен быть от %(a)s до %(b)s.", field=label, a=EARLIEST_YEAR,
-                        b=LATEST_YEAR))
+        errors.append(_("%(field)s: год должен быть от %(a)s до %(b)s.", field=label, a=EARLIEST_YEAR, b=LATEST_YEAR))
         return None
     return day
 
@@ -147,9 +147,15 @@ def parse(args: MultiDict) -> Parsed:
         minpoints=_number(args, "minpoints", HotspotParams.minpoints, _("Обращений в очаге"), errors, integer=True),
         distance=_number(args, "distance", HotspotParams.distance, _("Расстояние до работы, м"), errors),
     )
-    filters = Filters(date_from=start, date_to=end if start <= end else start,
-                      districts=tuple(sorted(set(district_ids))), categories=tuple(sorted(set(categories))),
-                      channels=tuple(sorted(set(channels))), step=step, tz=tz)
+    filters = Filters(
+        date_from=start,
+        date_to=end if start <= end else start,
+        districts=tuple(sorted(set(district_ids))),
+        categories=tuple(sorted(set(categories))),
+        channels=tuple(sorted(set(channels))),
+        step=step,
+        tz=tz,
+    )
     return Parsed(filters, hotspot, errors)
 
 
@@ -178,4 +184,3 @@ def page_number(args: MultiDict) -> int:
     if not value.isdigit() or len(value) > 6 or int(value) < 1:
         return 1
     return int(value)
-

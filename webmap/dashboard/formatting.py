@@ -1,10 +1,12 @@
 """How the dashboard's pages show numbers, dates and codes, in the page's language."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime, format_decimal, format_number, gettext as _
+from flask_babel import format_date, format_datetime, format_decimal, format_number
+from flask_babel import gettext as _
 
 from webmap.dashboard import bp
 from webmap.labels import CHANNEL, STATUS, WORK_STATUS, label

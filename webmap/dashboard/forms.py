@@ -1,7 +1,8 @@
 """The admin's population form: one optional whole number per district."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown translated
 from flask_wtf import FlaskForm
@@ -21,8 +22,16 @@ def population_form(districts: Iterable[District]) -> FlaskForm:
 
     items = list(districts)
     for d in items:
-        setattr(PopulationForm, f"pop_{d.id}", IntegerField(
-            d.name, validators=[Optional(), NumberRange(min=0, max=MAX_POPULATION,
-                                                        message=_("Население: целое число от 0 до 10 000 000."))],
-            default=d.population))
+        setattr(
+            PopulationForm,
+            f"pop_{d.id}",
+            IntegerField(
+                d.name,
+                validators=[
+                    Optional(),
+                    NumberRange(min=0, max=MAX_POPULATION, message=_("Население: целое число от 0 до 10 000 000.")),
+                ],
+                default=d.population,
+            ),
+        )
     return PopulationForm()

@@ -8,12 +8,14 @@ pymorphy3 (already the project's morphology): each word up to the head noun
 is inflected for the number; the words after it (``участок дороги``) stay.
 English uses WorkType.name_en and a plain count.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 
 from geo.morph import analyzer
 
@@ -101,13 +103,15 @@ def _ru_item(item: WorkCount) -> str:
 
 def works_sentence(items: list[WorkCount], date_from, date_to) -> str:
     """What was done in the period, in one sentence the head of the town can read out."""
-    period = _("с %(start)s по %(end)s", start=format_date(date_from, "dd.MM.yyyy"),
-               end=format_date(date_to, "dd.MM.yyyy"))
+    period = _(
+        "с %(start)s по %(end)s", start=format_date(date_from, "dd.MM.yyyy"), end=format_date(date_to, "dd.MM.yyyy")
+    )
     if not items:
         return _("За период %(period)s работ не выполнено.", period=period)
     if str(get_locale()) == "ru":
         listed = ", ".join(_ru_item(i) for i in items)
     else:
-        listed = ", ".join(f"{i.name_en}: {i.count}" + (f" ({i.place})" if i.count == 1 and i.place else "")
-                           for i in items)
+        listed = ", ".join(
+            f"{i.name_en}: {i.count}" + (f" ({i.place})" if i.count == 1 and i.place else "") for i in items
+        )
     return _("За период %(period)s сделано: %(works)s.", period=period, works=listed)

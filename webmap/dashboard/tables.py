@@ -1,11 +1,14 @@
 """The dashboard's tables by name (for pages and exports), the links behind their figures,
 and the chart specs drawn from them."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import abort, request, url_for
-from flask_babel import get_locale, lazy_gettext as _  # lazy: pybabel finds _(), shown translated
+from flask_babel import get_locale  # lazy: pybabel finds _(), shown translated
+from flask_babel import lazy_gettext as _
 from werkzeug.routing import BuildError
 
 from webmap.dashboard.filters import Parsed, query_args
@@ -14,9 +17,12 @@ from webmap.services import analytics as an
 from webmap.services.analytics import Table
 
 CASE_GROUP_TITLES = {
-    "received": _("Поступившие обращения"), "waiting": _("Новые и принятые обращения"),
-    "in_work": _("Обращения в работе"), "done": _("Выполненные обращения"),
-    "rejected": _("Отклонённые обращения"), "duplicates": _("Объединённые дубликаты"),
+    "received": _("Поступившие обращения"),
+    "waiting": _("Новые и принятые обращения"),
+    "in_work": _("Обращения в работе"),
+    "done": _("Выполненные обращения"),
+    "rejected": _("Отклонённые обращения"),
+    "duplicates": _("Объединённые дубликаты"),
     "overdue": _("Просроченные обращения"),
 }
 
@@ -41,8 +47,9 @@ def hotspot_or_404(parsed: Parsed, rank: int) -> an.Hotspot:
     return spots[rank - 1]
 
 
-def cases_table(parsed: Parsed, group: str, ids: list[int] | None = None, *, limit: int | None = None,
-                offset: int = 0) -> Table:
+def cases_table(
+    parsed: Parsed, group: str, ids: list[int] | None = None, *, limit: int | None = None, offset: int = 0
+) -> Table:
     rows = an.cases(parsed.filters, group, ids=ids, limit=limit, offset=offset)
     return Table("cases", CASE_GROUP_TITLES[group], an.CASE_COLUMNS, rows)
 
@@ -118,11 +125,19 @@ def case_link(appeal_id: int | None) -> str | None:
         return None
 
 
-def chart(table: Table, labels: str, series: list[tuple[str, Any]], kind: str = "bar", *,
-          horizontal: bool = False, label_fn: Callable[[dict[str, Any]], str] | None = None) -> dict[str, Any]:
+def chart(
+    table: Table,
+    labels: str,
+    series: list[tuple[str, Any]],
+    kind: str = "bar",
+    *,
+    horizontal: bool = False,
+    label_fn: Callable[[dict[str, Any]], str] | None = None,
+) -> dict[str, Any]:
     """What static/js/dashboard.js draws: the same rows as the table below the chart."""
     return {
-        "type": kind, "horizontal": horizontal,
+        "type": kind,
+        "horizontal": horizontal,
         "labels": [label_fn(r) if label_fn else str(r[labels]) for r in table.rows],
         "datasets": [{"label": str(title), "data": [r[key] for r in table.rows]} for key, title in series],
     }

@@ -1,12 +1,14 @@
 """Dashboard pages: figures and charts, the lists behind them, hot spots, receptions, the
 printable district report and the admin's population form."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext as _
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webmap.auth.roles import role_required
@@ -14,8 +16,18 @@ from webmap.dashboard import EDITORS, VIEWERS, bp
 from webmap.dashboard.filters import Parsed, page_number, parse, query_args
 from webmap.dashboard.forms import population_form
 from webmap.dashboard.phrases import WorkCount, works_sentence
-from webmap.dashboard.tables import (BUILDERS, CASE_GROUP_TITLES, case_group, case_link, cases_table, category_name,
-                                     chart, export_links, hotspot_or_404, reception_filters)
+from webmap.dashboard.tables import (
+    BUILDERS,
+    CASE_GROUP_TITLES,
+    case_group,
+    case_link,
+    cases_table,
+    category_name,
+    chart,
+    export_links,
+    hotspot_or_404,
+    reception_filters,
+)
 from webmap.extensions import db
 from webmap.labels import CHANNEL, label
 from webmap.models import Category, District
@@ -30,8 +42,10 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
     english = str(get_locale()) == "en"
     return {
         "districts": [(str(d.id), d.name) for d in db.session.scalars(select(District).order_by(District.name))],
-        "categories": [(c.code, c.name_en if english else c.name_ru)
-                       for c in db.session.scalars(select(Category).order_by(Category.name_ru))],
+        "categories": [
+            (c.code, c.name_en if english else c.name_ru)
+            for c in db.session.scalars(select(Category).order_by(Category.name_ru))
+        ],
         "channels": [(c, label(CHANNEL, c)) for c in CHANNELS],
     }
 
@@ -45,8 +59,11 @@ def _filter_title(parsed: Parsed) -> str:
     f = parsed.filters
     parts = [_("с %(a)s по %(b)s", a=format_date(f.date_from, "dd.MM.yyyy"), b=format_date(f.date_to, "dd.MM.yyyy"))]
     choices = _choices()
-    for key, values in (("districts", [str(d) for d in f.districts]), ("categories", f.categories),
-                        ("channels", f.channels)):
+    for key, values in (
+        ("districts", [str(d) for d in f.districts]),
+        ("categories", f.categories),
+        ("channels", f.channels),
+    ):
         names = dict(choices[key])
         if values:
             parts.append(", ".join(names.get(v, v) for v in values))
@@ -67,12 +84,14 @@ def _link_figures(data: an.Dashboard, qa: dict[str, Any]) -> None:
         for row in table.rows:
             row["name_ru"] = category_name(row)
     for row in data.categories.rows:
-        row["_links"] = {g: url_for("dashboard.cases", **{**qa, "category": row["code"], "group": g})
-                         for g in LINKED_GROUPS}
+        row["_links"] = {
+            g: url_for("dashboard.cases", **{**qa, "category": row["code"], "group": g}) for g in LINKED_GROUPS
+        }
     for row in data.districts.rows:
         if row["id"] is not None:
-            row["_links"] = {g: url_for("dashboard.cases", **{**qa, "district": row["id"], "group": g})
-                             for g in LINKED_GROUPS}
+            row["_links"] = {
+                g: url_for("dashboard.cases", **{**qa, "district": row["id"], "group": g}) for g in LINKED_GROUPS
+            }
             row["_links"]["name"] = url_for("dashboard.report", **{**qa, "district": row["id"]})
     for row in data.channels.rows:
         row["_links"] = {"received": url_for("dashboard.cases", **{**qa, "channel": row["channel"]})}
@@ -88,24 +107,35 @@ def _link_figures(data: an.Dashboard, qa: dict[str, Any]) -> None:
 
 def _charts(data: an.Dashboard) -> dict[str, dict[str, Any]]:
     return {
-        "trend": chart(data.trend, "label", [("received", _("Поступило обращений")),
-                                             ("done", _("Из них выполнено")), ("works", _("Выполнено работ"))],
-                       "line"),
-        "categories": chart(data.categories, "name_ru", [("received", _("Поступило")), ("done", _("Выполнено"))],
-                            horizontal=True),
+        "trend": chart(
+            data.trend,
+            "label",
+            [("received", _("Поступило обращений")), ("done", _("Из них выполнено")), ("works", _("Выполнено работ"))],
+            "line",
+        ),
+        "categories": chart(
+            data.categories, "name_ru", [("received", _("Поступило")), ("done", _("Выполнено"))], horizontal=True
+        ),
         "works": chart(data.works, "name_ru", [("count", _("Выполнено"))], horizontal=True),
         "districts": chart(data.districts, "name", [("received", _("Поступило"))]),
         "channels": chart(data.channels, "channel", [("received", _("Обращений"))]),
-        "receptions_people": chart(data.receptions_people, "received_by",
-                                   [("visitors", _("Посетителей")), ("questions", _("Вопросов"))], horizontal=True),
-        "receptions_categories": chart(data.receptions_categories, "name_ru",
-                                       [("questions", _("Вопросов"))], horizontal=True),
+        "receptions_people": chart(
+            data.receptions_people,
+            "received_by",
+            [("visitors", _("Посетителей")), ("questions", _("Вопросов"))],
+            horizontal=True,
+        ),
+        "receptions_categories": chart(
+            data.receptions_categories, "name_ru", [("questions", _("Вопросов"))], horizontal=True
+        ),
     }
 
 
 def _tiles() -> dict[str, str]:
-    return {"tile_url": current_app.config.get("WEBMAP_TILE_URL") or "",
-            "tile_attribution": current_app.config.get("WEBMAP_TILE_ATTRIBUTION") or ""}
+    return {
+        "tile_url": current_app.config.get("WEBMAP_TILE_URL") or "",
+        "tile_attribution": current_app.config.get("WEBMAP_TILE_ATTRIBUTION") or "",
+    }
 
 
 @bp.get("/")
@@ -115,21 +145,35 @@ def index() -> Any:
     if not parsed.ok:
         return _refused(parsed)
     f = parsed.filters
-    data = an.dashboard(f, datetime.now(timezone.utc))
+    data = an.dashboard(f, datetime.now(UTC))
     qa = query_args(f, parsed.hotspot)
     sentence = _sentence(parsed, data.works)
     _link_figures(data, qa)
     # on the page a month is named ("март 2025"); exports keep the date
     for row in data.trend.rows:
         row["label"] = _bucket_label(row["bucket"], f.step)
-    data.trend = an.Table(data.trend.name, data.trend.title,
-                          [an.Column("label", data.trend.columns[0].title)] + data.trend.columns[1:], data.trend.rows)
+    data.trend = an.Table(
+        data.trend.name,
+        data.trend.title,
+        [an.Column("label", data.trend.columns[0].title)] + data.trend.columns[1:],
+        data.trend.rows,
+    )
     return render_template(
-        "dashboard/index.html", parsed=parsed, choices=_choices(), args=request.args, data=data,
-        sentence=sentence, charts=_charts(data), qa=qa, title=_filter_title(parsed),
+        "dashboard/index.html",
+        parsed=parsed,
+        choices=_choices(),
+        args=request.args,
+        data=data,
+        sentence=sentence,
+        charts=_charts(data),
+        qa=qa,
+        title=_filter_title(parsed),
         figure_links={g: url_for("dashboard.cases", **qa, group=g) for g in an.CASE_GROUPS},
         exports={name: export_links(name, parsed) for name in BUILDERS},
-        summary_table=an.summary_table(data.summary), map_url=url_for("dashboard.map_data", **qa), **_tiles())
+        summary_table=an.summary_table(data.summary),
+        map_url=url_for("dashboard.map_data", **qa),
+        **_tiles(),
+    )
 
 
 def _bucket_label(bucket: Any, step: str) -> str:
@@ -150,10 +194,22 @@ def map_data() -> Any:
     from webmap.maps.layers import streets_geojson
 
     return jsonify(
-        districts=an.districts_geojson(parsed.filters), streets=streets_geojson(),
-        hotspots=[{"rank": s.rank, "category": s.category, "size": s.size, "open": s.open,
-                   "lon": round(s.lon, 6), "lat": round(s.lat, 6), "district": s.district,
-                   "url": url_for("dashboard.hotspot", rank=s.rank, **qa)} for s in spots])
+        districts=an.districts_geojson(parsed.filters),
+        streets=streets_geojson(),
+        hotspots=[
+            {
+                "rank": s.rank,
+                "category": s.category,
+                "size": s.size,
+                "open": s.open,
+                "lon": round(s.lon, 6),
+                "lat": round(s.lat, 6),
+                "district": s.district,
+                "url": url_for("dashboard.hotspot", rank=s.rank, **qa),
+            }
+            for s in spots
+        ],
+    )
 
 
 @bp.get("/cases")
@@ -167,12 +223,20 @@ def cases() -> Any:
     page = page_number(request.args)
     total = an.count_cases(parsed.filters, group)
     table = cases_table(parsed, group, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    return render_template("dashboard/cases.html", parsed=parsed, table=table, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), title=CASE_GROUP_TITLES[group],
-                           subtitle=_filter_title(parsed), case_link=case_link,
-                           exports=export_links("cases", parsed, group=group), qa=query_args(parsed.filters),
-                           geojson=url_for("dashboard.export", name="cases", fmt="geojson",
-                                           **query_args(parsed.filters), group=group))
+    return render_template(
+        "dashboard/cases.html",
+        parsed=parsed,
+        table=table,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PER_PAGE)),
+        title=CASE_GROUP_TITLES[group],
+        subtitle=_filter_title(parsed),
+        case_link=case_link,
+        exports=export_links("cases", parsed, group=group),
+        qa=query_args(parsed.filters),
+        geojson=url_for("dashboard.export", name="cases", fmt="geojson", **query_args(parsed.filters), group=group),
+    )
 
 
 @bp.get("/hotspots")
@@ -185,11 +249,21 @@ def hotspots() -> Any:
     qa = query_args(parsed.filters, parsed.hotspot)
     table = an.hotspots_table(spots)
     for row in table.rows:
-        row["_links"] = {"size": url_for("dashboard.hotspot", rank=row["rank"], **qa),
-                         "rank": url_for("dashboard.hotspot", rank=row["rank"], **qa)}
-    return render_template("dashboard/hotspots.html", parsed=parsed, choices=_choices(), args=request.args,
-                           table=table, subtitle=_filter_title(parsed), exports=export_links("hotspots", parsed),
-                           map_url=url_for("dashboard.map_data", **qa), **_tiles())
+        row["_links"] = {
+            "size": url_for("dashboard.hotspot", rank=row["rank"], **qa),
+            "rank": url_for("dashboard.hotspot", rank=row["rank"], **qa),
+        }
+    return render_template(
+        "dashboard/hotspots.html",
+        parsed=parsed,
+        choices=_choices(),
+        args=request.args,
+        table=table,
+        subtitle=_filter_title(parsed),
+        exports=export_links("hotspots", parsed),
+        map_url=url_for("dashboard.map_data", **qa),
+        **_tiles(),
+    )
 
 
 @bp.get("/hotspots/<int:rank>")
@@ -202,12 +276,22 @@ def hotspot(rank: int) -> Any:
     spot = hotspot_or_404(parsed, rank)
     table = cases_table(parsed, "received", spot.ids)
     title = _("Очаг №%(n)s: %(category)s, %(size)s", n=rank, category=spot.category, size=spot.size)
-    return render_template("dashboard/cases.html", parsed=parsed, table=table, total=len(table.rows), page=1,
-                           pages=1, title=title, subtitle=_filter_title(parsed), case_link=case_link,
-                           exports=export_links("cases", parsed, hotspot=rank),
-                           qa=query_args(parsed.filters, parsed.hotspot),
-                           geojson=url_for("dashboard.export", name="cases", fmt="geojson",
-                                           **query_args(parsed.filters, parsed.hotspot), hotspot=rank))
+    return render_template(
+        "dashboard/cases.html",
+        parsed=parsed,
+        table=table,
+        total=len(table.rows),
+        page=1,
+        pages=1,
+        title=title,
+        subtitle=_filter_title(parsed),
+        case_link=case_link,
+        exports=export_links("cases", parsed, hotspot=rank),
+        qa=query_args(parsed.filters, parsed.hotspot),
+        geojson=url_for(
+            "dashboard.export", name="cases", fmt="geojson", **query_args(parsed.filters, parsed.hotspot), hotspot=rank
+        ),
+    )
 
 
 @bp.get("/receptions")
@@ -225,10 +309,19 @@ def receptions() -> Any:
     for row in table.rows:
         row["name_ru"] = category_name(row)
     extra = {k: v for k, v in (("received_by", who), ("rcat", rcat)) if v is not None}
-    return render_template("dashboard/receptions.html", parsed=parsed, table=table, page=page, more=more,
-                           who=who, rcat=rcat, subtitle=_filter_title(parsed), case_link=case_link,
-                           qa=query_args(parsed.filters),
-                           exports=export_links("receptions", parsed, **extra))
+    return render_template(
+        "dashboard/receptions.html",
+        parsed=parsed,
+        table=table,
+        page=page,
+        more=more,
+        who=who,
+        rcat=rcat,
+        subtitle=_filter_title(parsed),
+        case_link=case_link,
+        qa=query_args(parsed.filters),
+        exports=export_links("receptions", parsed, **extra),
+    )
 
 
 @bp.get("/report")
@@ -252,11 +345,21 @@ def report() -> Any:
         row["name_ru"] = category_name(row)
     spots = an.hotspots(f, parsed.hotspot)[:5]
     svg = an.district_svg(district.id if district else None, spots)
-    return render_template("dashboard/report.html", parsed=parsed, district=district, summary=summary,
-                           summary_table=an.summary_table(summary), works=works, categories=categories,
-                           spots=spots, sentence=sentence, svg=svg,
-                           subtitle=_filter_title(parsed), now=datetime.now(timezone.utc),
-                           qa=query_args(parsed.filters, parsed.hotspot))
+    return render_template(
+        "dashboard/report.html",
+        parsed=parsed,
+        district=district,
+        summary=summary,
+        summary_table=an.summary_table(summary),
+        works=works,
+        categories=categories,
+        spots=spots,
+        sentence=sentence,
+        svg=svg,
+        subtitle=_filter_title(parsed),
+        now=datetime.now(UTC),
+        qa=query_args(parsed.filters, parsed.hotspot),
+    )
 
 
 @bp.route("/districts", methods=["GET", "POST"])

@@ -1,4 +1,5 @@
 """``webmap import KIND FILE``: one channel export into cases, with a report."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from webmap.ingest.pipeline import BATCH_SIZE, ImportReport, Importer
+from webmap.ingest.pipeline import BATCH_SIZE, Importer, ImportReport
 from webmap.ingest.readers import READERS, ReaderError, ReadStats, get_reader
 
 SHOWN_REJECTS = 100
@@ -52,8 +53,13 @@ def print_report(report: ImportReport, stats: ReadStats | None = None) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--channel", help="Channel name for csv/json (ok, phone, manual, ...).")
 @click.option("--mapping", help='Column mapping for csv/json: JSON or "text=Описание,posted_at=Дата".')
-@click.option("--batch-size", type=click.IntRange(1, 10_000), default=BATCH_SIZE, show_default=True,
-              help="Messages per transaction.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10_000),
+    default=BATCH_SIZE,
+    show_default=True,
+    help="Messages per transaction.",
+)
 def import_command(kind: str, file: Path, channel: str | None, mapping: str | None, batch_size: int) -> None:
     """Import a channel export FILE of kind KIND; running it again changes nothing."""
     from webmap.services.triage import triage_message
@@ -66,8 +72,7 @@ def import_command(kind: str, file: Path, channel: str | None, mapping: str | No
     elif channel:
         options["channel"] = channel
     stats = ReadStats()
-    importer = Importer(triage_message, batch_size=batch_size,
-                        progress=_progress if sys.stderr.isatty() else None)
+    importer = Importer(triage_message, batch_size=batch_size, progress=_progress if sys.stderr.isatty() else None)
     try:
         report = importer.run(get_reader(kind)(file, stats=stats, **options))
     except ReaderError as exc:
@@ -75,8 +80,9 @@ def import_command(kind: str, file: Path, channel: str | None, mapping: str | No
         if sys.stderr.isatty():
             click.echo(err=True)
         print_report(report, stats)
-        raise click.ClickException(f"{file.name}: {exc} (records before this point were imported; "
-                                   "fix the file and import it again)") from exc
+        raise click.ClickException(
+            f"{file.name}: {exc} (records before this point were imported; fix the file and import it again)"
+        ) from exc
     if sys.stderr.isatty():
         click.echo(err=True)
     print_report(report, stats)

@@ -8,11 +8,12 @@ same problem as an open case nearby (same category, within
 case instead of opening another. A message with no place found opens a case
 with no point, which waits in the operator's queue.
 """
+
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
@@ -64,8 +65,10 @@ class ImportReport:
         return self.new + self.joined + self.already + len(self.rejected)
 
     def summary(self) -> str:
-        return (f"new {self.new}, joined an existing case {self.joined}, already imported {self.already}, "
-                f"rejected {len(self.rejected)} (of the new cases {self.unplaced} have no place yet)")
+        return (
+            f"new {self.new}, joined an existing case {self.joined}, already imported {self.already}, "
+            f"rejected {len(self.rejected)} (of the new cases {self.unplaced} have no place yet)"
+        )
 
 
 @dataclass
@@ -95,8 +98,9 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 class Importer:
     """Runs the pipeline for one import; ``triage(text, channel)`` places and classifies."""
 
-    def __init__(self, triage: TriageFn, *, batch_size: int = BATCH_SIZE,
-                 progress: Callable[[ImportReport], None] | None = None) -> None:
+    def __init__(
+        self, triage: TriageFn, *, batch_size: int = BATCH_SIZE, progress: Callable[[ImportReport], None] | None = None
+    ) -> None:
         cfg = current_app.config
         self.triage = triage
         self.batch_size = batch_size
@@ -106,8 +110,7 @@ class Importer:
         self.deadline_rules = cfg.get("WEBMAP_DEADLINES")
         self.tz = cfg.get("WEBMAP_TIMEZONE", "Asia/Yekaterinburg")
         self.districts = {name: id_ for id_, name in db.session.execute(select(District.id, District.name))}
-        self.categories = {code: days for code, days in db.session.execute(
-            select(Category.code, Category.deadline_days))}
+        self.categories = dict(db.session.execute(select(Category.code, Category.deadline_days)))
         self.report = ImportReport()
 
     def run(self, items: Iterable[RawMessage | Rejected]) -> ImportReport:
@@ -140,26 +143,45 @@ class Importer:
 
     def _store_messages(self, messages: list[RawMessage]) -> list[tuple[int, RawMessage, Any]]:
         """Insert the messages not stored before; returns (id, message, triage) of those inserted."""
-        known = set(db.session.execute(
-            select(SourceMessage.channel, SourceMessage.external_id).where(
-                tuple_(SourceMessage.channel, SourceMessage.external_id).in_([(m.channel, m.external_id)
-                                                                              for m in messages]))
-        ))
+        known = set(
+            db.session.execute(
+                select(SourceMessage.channel, SourceMessage.external_id).where(
+                    tuple_(SourceMessage.channel, SourceMessage.external_id).in_(
+                        [(m.channel, m.external_id) for m in messages]
+                    )
+                )
+            )
+        )
         fresh = [m for m in messages if (m.channel, m.external_id) not in known]
         if not fresh:
             return []
         results = [self.triage(m.text, m.channel) for m in fresh]
-        rows = [{
-            "channel": m.channel, "external_id": m.external_id, "url": m.url, "author": m.author,
-            "author_id": m.author_id, "text": m.text, "posted_at": m.posted_at, "raw": m.raw,
-            "triage": _triage_json(r),
-        } for m, r in zip(fresh, results)]
-        statement = (pg_insert(SourceMessage).values(rows)
-                     .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-                     .returning(SourceMessage.id, SourceMessage.channel, SourceMessage.external_id))
+        rows = [
+            {
+                "channel": m.channel,
+                "external_id": m.external_id,
+                "url": m.url,
+                "author": m.author,
+                "author_id": m.author_id,
+                "text": m.text,
+                "posted_at": m.posted_at,
+                "raw": m.raw,
+                "triage": _triage_json(r),
+            }
+            for m, r in zip(fresh, results)
+        ]
+        statement = (
+            pg_insert(SourceMessage)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+            .returning(SourceMessage.id, SourceMessage.channel, SourceMessage.external_id)
+        )
         inserted = {(ch, ext): id_ for id_, ch, ext in db.session.execute(statement)}
-        return [(inserted[(m.channel, m.external_id)], m, r) for m, r in zip(fresh, results)
-                if (m.channel, m.external_id) in inserted]
+        return [
+            (inserted[(m.channel, m.external_id)], m, r)
+            for m, r in zip(fresh, results)
+            if (m.channel, m.external_id) in inserted
+        ]
 
     def _open_cases(self, stored: list[tuple[int, RawMessage, Any]]) -> dict[str, list[_Case]]:
         """Open placed cases near this batch's points, by category, in its time window."""
@@ -170,18 +192,21 @@ class Importer:
         lons = [r.lon for _, r in placed]
         lats = [r.lat for _, r in placed]
         lon_pad = pad / max(math.cos(math.radians(max(abs(min(lats)), abs(max(lats))))), 0.01)
-        envelope = func.ST_MakeEnvelope(min(lons) - lon_pad, min(lats) - pad, max(lons) + lon_pad,
-                                        max(lats) + pad, 4326)
+        envelope = func.ST_MakeEnvelope(
+            min(lons) - lon_pad, min(lats) - pad, max(lons) + lon_pad, max(lats) + pad, 4326
+        )
         earliest = min(m.posted_at for m, _ in placed) - self.window
         latest = max(m.posted_at for m, _ in placed) + self.window
         first_at, last_at = func.min(SourceMessage.posted_at), func.max(SourceMessage.posted_at)
         rows = db.session.execute(
-            select(Appeal.id, Appeal.category_code, func.ST_X(Appeal.point), func.ST_Y(Appeal.point),
-                   first_at, last_at)
+            select(Appeal.id, Appeal.category_code, func.ST_X(Appeal.point), func.ST_Y(Appeal.point), first_at, last_at)
             .join(SourceMessage, SourceMessage.appeal_id == Appeal.id)
-            .where(Appeal.status.in_(OPEN_STATUSES), Appeal.point.is_not(None),
-                   Appeal.category_code.in_({r.category for _, r in placed}),
-                   func.ST_Intersects(Appeal.point, envelope))
+            .where(
+                Appeal.status.in_(OPEN_STATUSES),
+                Appeal.point.is_not(None),
+                Appeal.category_code.in_({r.category for _, r in placed}),
+                func.ST_Intersects(Appeal.point, envelope),
+            )
             .group_by(Appeal.id)
             .having(last_at >= earliest, first_at <= latest)
         )
@@ -220,18 +245,32 @@ class Importer:
                 self.report.joined += 1
             links.append((message_id, case))
         db.session.flush()  # new appeals get their ids
-        db.session.execute(update(SourceMessage), [
-            {"id": message_id, "appeal_id": case.appeal_id or case.appeal.id} for message_id, case in links
-        ])
+        db.session.execute(
+            update(SourceMessage),
+            [{"id": message_id, "appeal_id": case.appeal_id or case.appeal.id} for message_id, case in links],
+        )
         if earlier:  # a case began when its first message was written
-            db.session.execute(update(Appeal.__table__).where(Appeal.id == bindparam("case_id")).values(
-                created_at=bindparam("first_at")), [{"case_id": k, "first_at": v} for k, v in earlier.items()])
+            db.session.execute(
+                update(Appeal.__table__)
+                .where(Appeal.id == bindparam("case_id"))
+                .values(created_at=bindparam("first_at")),
+                [{"case_id": k, "first_at": v} for k, v in earlier.items()],
+            )
         new_cases = {id(c): c for _, c in links if c.appeal is not None}.values()
         if new_cases:
-            db.session.execute(insert(StatusChange), [
-                {"appeal_id": c.appeal.id, "field": "status", "old_value": None, "new_value": "new",
-                 "comment": "импорт"} for c in new_cases
-            ])
+            db.session.execute(
+                insert(StatusChange),
+                [
+                    {
+                        "appeal_id": c.appeal.id,
+                        "field": "status",
+                        "old_value": None,
+                        "new_value": "new",
+                        "comment": "импорт",
+                    }
+                    for c in new_cases
+                ],
+            )
 
     def _new_case(self, msg: RawMessage, result: Any) -> _Case:
         placed = result.lon is not None
@@ -245,19 +284,29 @@ class Importer:
             placed_by="auto",
             address=result.address,
             district_id=self.districts.get(result.district) if result.district else None,
-            deadline=deadline_for(msg.channel, msg.posted_at, category_days=self.categories.get(result.category),
-                                  rules=self.deadline_rules, tz=self.tz),
+            deadline=deadline_for(
+                msg.channel,
+                msg.posted_at,
+                category_days=self.categories.get(result.category),
+                rules=self.deadline_rules,
+                tz=self.tz,
+            ),
         )
         db.session.add(appeal)
-        return _Case(None, appeal.category_code, result.lon or 0.0, result.lat or 0.0, msg.posted_at,
-                     msg.posted_at, appeal)
+        return _Case(
+            None, appeal.category_code, result.lon or 0.0, result.lat or 0.0, msg.posted_at, msg.posted_at, appeal
+        )
 
 
 def _triage_json(result: Any) -> dict[str, Any]:
     """The triage outcome kept beside the raw message (place guess, category, PII spans)."""
     return {
-        "lon": result.lon, "lat": result.lat, "precision": result.precision,
-        "confidence": result.confidence, "address": result.address, "district": result.district,
+        "lon": result.lon,
+        "lat": result.lat,
+        "precision": result.precision,
+        "confidence": result.confidence,
+        "address": result.address,
+        "district": result.district,
         "category": result.category,
         "pii": [list(span) for span in getattr(result, "pii", None) or []],
     }

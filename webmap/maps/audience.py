@@ -5,6 +5,7 @@ duplicate case; the operator sees everything. Field sets are chosen in
 :mod:`webmap.maps.features` by the audience's ``name``; personal data is in
 neither (the operator reads it on the case page, not on the map).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

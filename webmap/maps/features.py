@@ -12,6 +12,7 @@ and only concatenated here: no ORM objects, no Python loop per row. Each
 audience has its own field list below; none of them carries personal data.
 Every value from the request reaches SQL as a bound parameter.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,37 +52,50 @@ def work_feature_sql(audience: Audience, locale: str) -> str:
     """SQL of one work as GeoJSON Feature text (joined with ``work_types t``)."""
     name = _name(locale)
     fields = [
-        "'kind', 'work'", "'id', w.id", "'type', w.type_code", "'icon', t.icon", f"'title', t.{name}",
+        "'kind', 'work'",
+        "'id', w.id",
+        "'type', w.type_code",
+        "'icon', t.icon",
+        f"'title', t.{name}",
         "'status', w.status",
         "'date', to_char(COALESCE(w.done_at, w.created_at) AT TIME ZONE :tz, 'YYYY-MM-DD')",
         "'anchor', CASE WHEN GeometryType(w.geom) = 'POINT' THEN NULL ELSE json_build_array("
         "round(ST_X(ST_PointOnSurface(w.geom))::numeric, 6), round(ST_Y(ST_PointOnSurface(w.geom))::numeric, 6)) END",
     ]
     if audience.name == "operator":
-        fields += ["'crew_id', w.crew_id",
-                   "'created', to_char(w.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')"]
-    return ("json_build_object('type', 'Feature', 'id', 'work-' || w.id, "
-            "'geometry', ST_AsGeoJSON(w.geom, 6)::json, "
-            f"'properties', json_build_object({', '.join(fields)}))::text")
+        fields += ["'crew_id', w.crew_id", "'created', to_char(w.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')"]
+    return (
+        "json_build_object('type', 'Feature', 'id', 'work-' || w.id, "
+        "'geometry', ST_AsGeoJSON(w.geom, 6)::json, "
+        f"'properties', json_build_object({', '.join(fields)}))::text"
+    )
 
 
 def case_feature_sql(audience: Audience, locale: str) -> str:
     """SQL of one case as GeoJSON Feature text (joined with ``categories c``)."""
     name = _name(locale)
     fields = [
-        "'kind', 'case'", "'id', a.id", "'category', a.category_code", f"'title', c.{name}",
-        "'status', a.status", "'date', to_char(a.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
+        "'kind', 'case'",
+        "'id', a.id",
+        "'category', a.category_code",
+        f"'title', c.{name}",
+        "'status', a.status",
+        "'date', to_char(a.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
     ]
     if audience.name == "operator":
         fields += [
             f"'overdue', (a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline IS NOT NULL AND a.deadline < :now)",
             "'deadline', to_char(a.deadline AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI')",
-            "'address', a.address", "'precision', a.precision", "'placed_by', a.placed_by",
+            "'address', a.address",
+            "'precision', a.precision",
+            "'placed_by', a.placed_by",
             "'version', a.version",
         ]
-    return ("json_build_object('type', 'Feature', 'id', 'case-' || a.id, "
-            "'geometry', ST_AsGeoJSON(a.point, 6)::json, "
-            f"'properties', json_build_object({', '.join(fields)}))::text")
+    return (
+        "json_build_object('type', 'Feature', 'id', 'case-' || a.id, "
+        "'geometry', ST_AsGeoJSON(a.point, 6)::json, "
+        f"'properties', json_build_object({', '.join(fields)}))::text"
+    )
 
 
 def _sql_tuple(values: tuple[str, ...]) -> str:
@@ -146,21 +160,37 @@ def _count(table_sql: str, where: list[str], params: dict[str, Any], limit: int)
     return db.session.execute(text(sql), {**params, "lim": limit}).scalar_one()
 
 
-def _fetch(q: FeatureQuery, f: Filters, audience: Audience, settings: MapSettings,
-           work_ids: list[int] | None = None, case_ids: list[int] | None = None) -> list[str]:
+def _fetch(
+    q: FeatureQuery,
+    f: Filters,
+    audience: Audience,
+    settings: MapSettings,
+    work_ids: list[int] | None = None,
+    case_ids: list[int] | None = None,
+) -> list[str]:
     out: list[str] = []
     if "works" in q.layers and work_ids != []:
         where = list(f.works) + (["w.id = ANY(:work_ids)"] if work_ids else [])
-        sql = (f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w "
-               f"JOIN work_types t ON t.code = w.type_code WHERE {' AND '.join(where)} ORDER BY w.id LIMIT :lim")
-        out += db.session.execute(text(sql), {**f.params, "work_ids": work_ids or [],
-                                              "lim": settings.max_features}).scalars().all()
+        sql = (
+            f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w "
+            f"JOIN work_types t ON t.code = w.type_code WHERE {' AND '.join(where)} ORDER BY w.id LIMIT :lim"
+        )
+        out += (
+            db.session.execute(text(sql), {**f.params, "work_ids": work_ids or [], "lim": settings.max_features})
+            .scalars()
+            .all()
+        )
     if "cases" in q.layers and case_ids != []:
         where = list(f.cases) + (["a.id = ANY(:case_ids)"] if case_ids else [])
-        sql = (f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
-               f"JOIN categories c ON c.code = a.category_code WHERE {' AND '.join(where)} ORDER BY a.id LIMIT :lim")
-        out += db.session.execute(text(sql), {**f.params, "case_ids": case_ids or [],
-                                              "lim": settings.max_features}).scalars().all()
+        sql = (
+            f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
+            f"JOIN categories c ON c.code = a.category_code WHERE {' AND '.join(where)} ORDER BY a.id LIMIT :lim"
+        )
+        out += (
+            db.session.execute(text(sql), {**f.params, "case_ids": case_ids or [], "lim": settings.max_features})
+            .scalars()
+            .all()
+        )
     return out
 
 
@@ -175,9 +205,9 @@ def grid_size(q: FeatureQuery, cell_px: int) -> tuple[float, float, int]:
     b = q.bbox
     zoom = q.zoom
     span = max(b.east - b.west, (b.north - b.south) / max(math.cos(math.radians(b.centre_lat)), 0.05))
-    while zoom > 0 and span / (360.0 / (TILE_PX * 2 ** zoom)) > MAX_GRID_PX:
+    while zoom > 0 and span / (360.0 / (TILE_PX * 2**zoom)) > MAX_GRID_PX:
         zoom -= 1
-    width = cell_px * 360.0 / (TILE_PX * 2 ** zoom)
+    width = cell_px * 360.0 / (TILE_PX * 2**zoom)
     lat = min(max(round(b.centre_lat), -85), 85)
     return width, width * math.cos(math.radians(lat)), zoom
 
@@ -199,16 +229,23 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
     cells: dict[tuple[int, int], Cell] = {}
     queries = []
     if "works" in q.layers:
-        queries.append(("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w "
-                                 f"WHERE {' AND '.join(f.works)}"))
+        queries.append(
+            ("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {' AND '.join(f.works)}")
+        )
     if "cases" in q.layers:
-        queries.append(("cases", f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a "
-                                 f"WHERE {' AND '.join(f.cases)}"))
+        queries.append(
+            (
+                "cases",
+                f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {' AND '.join(f.cases)}",
+            )
+        )
     with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
         rows = []
         for kind, inner in queries:
-            sql = (f"SELECT floor(x / :cw)::bigint AS gx, floor(y / :ch)::bigint AS gy, count(*) AS n, "
-                   f"sum(x) AS sx, sum(y) AS sy, min(id) AS id FROM ({inner}) pts GROUP BY 1, 2")
+            sql = (
+                f"SELECT floor(x / :cw)::bigint AS gx, floor(y / :ch)::bigint AS gy, count(*) AS n, "
+                f"sum(x) AS sx, sum(y) AS sy, min(id) AS id FROM ({inner}) pts GROUP BY 1, 2"
+            )
             rows.append((kind, db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()))
     for kind, result in rows:
         for gx, gy, n, sx, sy, first in result:
@@ -235,23 +272,31 @@ def planner(*, index_only: bool) -> Iterator[None]:
     for a smaller view the planner would still prefer them, though reading the few
     rows the GiST index finds is several times faster.
     """
-    old = db.session.execute(text(
-        "SELECT current_setting('enable_indexonlyscan'), current_setting('max_parallel_workers_per_gather')")).one()
-    db.session.execute(text("SELECT set_config('enable_indexonlyscan', :ios, true), "
-                            "set_config('max_parallel_workers_per_gather', '0', true)"),
-                       {"ios": "on" if index_only else "off"})
+    old = db.session.execute(
+        text("SELECT current_setting('enable_indexonlyscan'), current_setting('max_parallel_workers_per_gather')")
+    ).one()
+    db.session.execute(
+        text(
+            "SELECT set_config('enable_indexonlyscan', :ios, true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
+        ),
+        {"ios": "on" if index_only else "off"},
+    )
     try:
         yield
     finally:
-        db.session.execute(text("SELECT set_config('enable_indexonlyscan', :ios, true), "
-                                "set_config('max_parallel_workers_per_gather', :par, true)"),
-                           {"ios": old[0], "par": old[1]})
+        db.session.execute(
+            text(
+                "SELECT set_config('enable_indexonlyscan', :ios, true), "
+                "set_config('max_parallel_workers_per_gather', :par, true)"
+            ),
+            {"ios": old[0], "par": old[1]},
+        )
 
 
-def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings,
-                     now: datetime | None = None) -> str:
+def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
     """The FeatureCollection for a view, as JSON text."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     f = build_filters(q, settings, now)
     limit = settings.max_features + 1
     total = 0
@@ -267,9 +312,18 @@ def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings,
         cell_w, cell_h, grid_zoom = grid_size(q, settings.cell_px)
         cells = _cells(q, f, cell_w, cell_h)
         singles = [c for c in cells if c.n == 1]
-        features = _fetch(q, f, audience, settings,
-                          work_ids=[c.work_id for c in singles if c.works == 1],
-                          case_ids=[c.case_id for c in singles if c.works == 0]) if singles else []
+        features = (
+            _fetch(
+                q,
+                f,
+                audience,
+                settings,
+                work_ids=[c.work_id for c in singles if c.works == 1],
+                case_ids=[c.case_id for c in singles if c.works == 0],
+            )
+            if singles
+            else []
+        )
         for c in cells:
             if c.n > 1:
                 features.append(json.dumps(_cluster(c, grid_zoom, cell_w, cell_h), separators=(",", ":")))
@@ -284,18 +338,30 @@ def _cluster(c: Cell, zoom: int, cell_w: float, cell_h: float) -> dict[str, Any]
         "type": "Feature",
         "id": f"cluster-{zoom}-{c.gx}-{c.gy}",
         "geometry": {"type": "Point", "coordinates": [round(c.sx / c.n, 6), round(c.sy / c.n, 6)]},
-        "properties": {"cluster": True, "count": c.n, "works": c.works, "cases": c.n - c.works,
-                       "bbox": [round(c.gx * cell_w, 6), round(c.gy * cell_h, 6),
-                                round((c.gx + 1) * cell_w, 6), round((c.gy + 1) * cell_h, 6)]},
+        "properties": {
+            "cluster": True,
+            "count": c.n,
+            "works": c.works,
+            "cases": c.n - c.works,
+            "bbox": [
+                round(c.gx * cell_w, 6),
+                round(c.gy * cell_h, 6),
+                round((c.gx + 1) * cell_w, 6),
+                round((c.gy + 1) * cell_h, 6),
+            ],
+        },
     }
 
 
 def case_feature(case_id: int, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
     """One case as Feature text with the audience's fields (the answer to placing it)."""
-    sql = (f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
-           "JOIN categories c ON c.code = a.category_code WHERE a.id = :id")
-    return db.session.execute(text(sql), {"id": case_id, "tz": settings.tz,
-                                          "now": now or datetime.now(timezone.utc)}).scalar_one()
+    sql = (
+        f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
+        "JOIN categories c ON c.code = a.category_code WHERE a.id = :id"
+    )
+    return db.session.execute(
+        text(sql), {"id": case_id, "tz": settings.tz, "now": now or datetime.now(UTC)}
+    ).scalar_one()
 
 
 HEAT_CELL_PX = 12
@@ -304,11 +370,14 @@ HEAT_CELL_PX = 12
 def heat_cells(q: FeatureQuery, settings: MapSettings, now: datetime | None = None) -> dict[str, Any]:
     """Open cases in the view counted on a fine grid, for a heat layer (leaflet.heat takes [lat, lon, weight])."""
     q = replace(q, layers=frozenset({"cases"}), case_statuses=OPEN_STATUSES, include_old=True)
-    f = build_filters(q, settings, now or datetime.now(timezone.utc))
+    f = build_filters(q, settings, now or datetime.now(UTC))
     cell_w, cell_h, _zoom = grid_size(q, HEAT_CELL_PX)
-    sql = ("SELECT round((sum(ST_Y(a.point)) / count(*))::numeric, 6), round((sum(ST_X(a.point)) / count(*))::numeric, 6), "
-           "count(*) FROM appeals a WHERE " + " AND ".join(f.cases) +
-           " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)")
+    sql = (
+        "SELECT round((sum(ST_Y(a.point)) / count(*))::numeric, 6), round((sum(ST_X(a.point)) / count(*))::numeric, 6), "
+        "count(*) FROM appeals a WHERE "
+        + " AND ".join(f.cases)
+        + " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)"
+    )
     with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
         rows = db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()
     points = [[float(lat), float(lon), n] for lat, lon, n in rows]

@@ -5,9 +5,10 @@ points it at a CDN. The town's map must work with no network, so every named
 library is mapped to the copy installed from the npm registry at set-up; a
 library with no local copy is an error rather than a silent CDN request.
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from branca.element import Element
 from flask import url_for
@@ -22,8 +23,15 @@ LOCAL_ASSETS: dict[str, str] = {
     "markerclusterdefaultcss": "leaflet.markercluster/MarkerCluster.Default.css",
 }
 # Pulled in by folium.Map for widgets this project does not use.
-UNUSED = {"bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
-          "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"}
+UNUSED = {
+    "bootstrap",
+    "awesome_markers",
+    "bootstrap_css",
+    "glyphicons_css",
+    "awesome_markers_font_css",
+    "awesome_markers_css",
+    "awesome_rotate_css",
+}
 
 
 class MissingLocalAsset(LookupError):

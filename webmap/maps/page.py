@@ -3,6 +3,7 @@
 Pages embed this small object (a few KB) in a ``data-config`` attribute; the
 points themselves are always fetched by bbox.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,8 +23,10 @@ def locale() -> str:
 
 def work_types() -> list[dict[str, str]]:
     name = WorkType.name_en if locale() == "en" else WorkType.name_ru
-    return [{"code": code, "name": n, "icon": icon}
-            for code, n, icon in db.session.execute(select(WorkType.code, name, WorkType.icon).order_by(WorkType.code))]
+    return [
+        {"code": code, "name": n, "icon": icon}
+        for code, n, icon in db.session.execute(select(WorkType.code, name, WorkType.icon).order_by(WorkType.code))
+    ]
 
 
 def categories() -> list[dict[str, str]]:
@@ -34,8 +37,11 @@ def categories() -> list[dict[str, str]]:
 def base_config() -> dict[str, Any]:
     config = current_app.config
     bounds = town_bounds()
-    tiles = {"url": config["WEBMAP_TILE_URL"], "attribution": config["WEBMAP_TILE_ATTRIBUTION"]} \
-        if config.get("WEBMAP_TILE_URL") else None
+    tiles = (
+        {"url": config["WEBMAP_TILE_URL"], "attribution": config["WEBMAP_TILE_ATTRIBUTION"]}
+        if config.get("WEBMAP_TILE_URL")
+        else None
+    )
     return {
         "locale": locale(),
         "bounds": [list(bounds[0]), list(bounds[1])] if bounds else None,

@@ -5,12 +5,13 @@ naming the parameter and the reason; the API turns that into a 400 JSON answer.
 Nothing here trusts the browser: numbers must be finite and in range, list
 values must belong to a closed vocabulary, dates must be real dates.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Mapping
 
 from flask_babel import gettext as _
 

@@ -6,6 +6,7 @@ channel (never a person's profile or wall). Messages from non-public channels
 (ПОС, personal reception, phone, manual entry) are named by channel only, with
 no text. Any free text shown publicly goes through :func:`public_text`.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,9 @@ from geo.pii import find_pii, redact
 from geo.triage import redact_personal
 
 # A post in a community (negative owner id) or one of its comments.
-_VK_POST = re.compile(r"https://(?:m\.)?vk\.(?:com|ru)/wall-\d{1,12}_\d{1,12}(?:\?reply=\d{1,12}(?:&thread=\d{1,12})?)?")
+_VK_POST = re.compile(
+    r"https://(?:m\.)?vk\.(?:com|ru)/wall-\d{1,12}_\d{1,12}(?:\?reply=\d{1,12}(?:&thread=\d{1,12})?)?"
+)
 # A message in a public channel or group (t.me/<name>/<id>), not a private chat link (t.me/c/...).
 _TG_POST = re.compile(r"https://t\.me/(?!c/)[A-Za-z][A-Za-z0-9_]{3,31}/\d{1,12}(?:\?comment=\d{1,12})?")
 _OK_POST = re.compile(r"https://(?:m\.)?ok\.ru/group/\d{1,20}/topic/\d{1,20}")

@@ -1,10 +1,22 @@
 """The data model; importing this package registers every table."""
+
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
 from webmap.models.users import StatusChange, User
 from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
 __all__ = [
-    "Address", "Appeal", "Category", "District", "Landmark", "SourceMessage", "StatusChange",
-    "Street", "User", "Work", "WorkPhoto", "WorkType", "work_appeals",
+    "Address",
+    "Appeal",
+    "Category",
+    "District",
+    "Landmark",
+    "SourceMessage",
+    "StatusChange",
+    "Street",
+    "User",
+    "Work",
+    "WorkPhoto",
+    "WorkType",
+    "work_appeals",
 ]

@@ -1,12 +1,24 @@
 """What residents wrote (SourceMessage) and the cases made of it (Appeal)."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import (CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, func, text)
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,11 +82,19 @@ class Appeal(db.Model):
         CheckConstraint("(point IS NULL) = (precision = 'none')", name="point_precision"),
         CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)", name="duplicate_of"),
         # maps (migration 0003): town-wide clustering reads only this index (index-only scan) ...
-        Index("ix_appeals_map_cover", "status", "category_code",
-              postgresql_include=["point", "id", "district_id", "created_at", "closed_at", "deadline"]),
+        Index(
+            "ix_appeals_map_cover",
+            "status",
+            "category_code",
+            postgresql_include=["point", "id", "district_id", "created_at", "closed_at", "deadline"],
+        ),
         # ... and views of a district or a street find open cases by place
-        Index("ix_appeals_point_open", "point", postgresql_using="gist",
-              postgresql_where=text("status IN ('new', 'accepted', 'in_work')")),
+        Index(
+            "ix_appeals_point_open",
+            "point",
+            postgresql_using="gist",
+            postgresql_where=text("status IN ('new', 'accepted', 'in_work')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,8 +108,9 @@ class Appeal(db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"), index=True)
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
-                                                 onupdate=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     public_note: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))

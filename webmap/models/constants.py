@@ -1,4 +1,5 @@
 """Closed vocabularies of the data model; the database checks them too."""
+
 from __future__ import annotations
 
 CHANNELS = ("vk", "telegram", "ok", "pos", "reception", "phone", "manual", "open311", "csv")

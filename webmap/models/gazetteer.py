@@ -1,4 +1,5 @@
 """The town's gazetteer: districts, streets, addresses and landmarks."""
+
 from __future__ import annotations
 
 from geoalchemy2 import Geometry, WKBElement
@@ -11,8 +12,7 @@ from webmap.extensions import db
 
 def _trigram_index(table: str, column: str) -> Index:
     """A GIN trigram index, so fuzzy name lookups (pg_trgm) stay fast."""
-    return Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",
-                 postgresql_ops={column: "gin_trgm_ops"})
+    return Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
 
 
 class District(db.Model):

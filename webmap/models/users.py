@@ -1,4 +1,5 @@
 """People who use the system, and the audit trail of what they changed."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -42,9 +43,7 @@ class StatusChange(db.Model):
     """Who changed what, when, from, to and why: the audit trail of cases and works."""
 
     __tablename__ = "status_changes"
-    __table_args__ = (
-        CheckConstraint("(appeal_id IS NULL) <> (work_id IS NULL)", name="one_subject"),
-    )
+    __table_args__ = (CheckConstraint("(appeal_id IS NULL) <> (work_id IS NULL)", name="one_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"), index=True)

@@ -1,4 +1,5 @@
 """Works done on the ground in answer to cases."""
+
 from __future__ import annotations
 
 from datetime import datetime

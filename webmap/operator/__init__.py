@@ -1,4 +1,5 @@
 """Pages of the management centre's operators: the queue of cases and each case."""
+
 from flask import Blueprint
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")

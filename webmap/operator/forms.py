@@ -1,11 +1,11 @@
 """Forms of the operator pages; every state change carries the case version it was made on."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (FloatField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
-from wtforms.widgets import HiddenInput
+from wtforms import FloatField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from webmap.forms import BaseForm
 from webmap.labels import STATUS
@@ -56,8 +56,12 @@ class QueueFilter(BaseForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    status = SelectField(_l("Статус"), choices=[("open", _l("открытые")), ("all", _l("все"))]
-                         + [(code, label) for code, label in STATUS.items()], default="open", validators=[Optional()])
+    status = SelectField(
+        _l("Статус"),
+        choices=[("open", _l("открытые")), ("all", _l("все"))] + [(code, label) for code, label in STATUS.items()],
+        default="open",
+        validators=[Optional()],
+    )
     category = SelectField(_l("Категория"), validators=[Optional()])
     unplaced = HiddenField()
 

@@ -4,10 +4,11 @@ They take the same road as imported ones (SourceMessage → triage → case), so
 visitor's question about a known problem joins its case. The address the
 operator types leads the text given to triage: it is the surest place named.
 """
+
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -46,12 +47,20 @@ class IntakeForm(BaseForm):
 
 def _raw_message(form: IntakeForm) -> RawMessage:
     tz = ZoneInfo(current_app.config["WEBMAP_TIMEZONE"])
-    posted = form.posted_at.data.replace(tzinfo=tz).astimezone(timezone.utc)
+    posted = form.posted_at.data.replace(tzinfo=tz).astimezone(UTC)
     fields = {name: getattr(form, name).data for name in ("author", "phone", "address", "text", "received_by")}
     fields.update(channel=form.channel.data, posted_at=posted.isoformat(), entered_by=current_user.username)
-    return RawMessage(channel=form.channel.data, external_id=f"form-{uuid.uuid4()}", text=form.text.data.strip(),
-                      posted_at=posted, raw=fields, author=form.author.data or None, phone=form.phone.data or None,
-                      address=form.address.data or None, received_by=form.received_by.data or None)
+    return RawMessage(
+        channel=form.channel.data,
+        external_id=f"form-{uuid.uuid4()}",
+        text=form.text.data.strip(),
+        posted_at=posted,
+        raw=fields,
+        author=form.author.data or None,
+        phone=form.phone.data or None,
+        address=form.address.data or None,
+        received_by=form.received_by.data or None,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -62,16 +71,22 @@ def intake():
     form = IntakeForm()
     if not form.is_submitted():
         form.posted_at.data = datetime.now(ZoneInfo(current_app.config["WEBMAP_TIMEZONE"])).replace(
-            tzinfo=None, second=0, microsecond=0)
+            tzinfo=None, second=0, microsecond=0
+        )
         form.received_by.data = current_user.full_name or current_user.username
     if not form.validate_on_submit():
         return render_template("operator/intake.html", form=form), 400 if form.is_submitted() else 200
     message = _raw_message(form)
     address = form.address.data.strip() if form.address.data else ""
-    report = Importer(lambda text, channel: triage_message(f"{address}. {text}" if address else text, channel)
-                      ).run([message])
-    appeal_id = db.session.scalar(select(SourceMessage.appeal_id).where(
-        SourceMessage.channel == message.channel, SourceMessage.external_id == message.external_id))
-    flash(_("Обращение зарегистрировано.") if report.new else _("Сообщение добавлено к открытому обращению."),
-          "success")
+    report = Importer(lambda text, channel: triage_message(f"{address}. {text}" if address else text, channel)).run(
+        [message]
+    )
+    appeal_id = db.session.scalar(
+        select(SourceMessage.appeal_id).where(
+            SourceMessage.channel == message.channel, SourceMessage.external_id == message.external_id
+        )
+    )
+    flash(
+        _("Обращение зарегистрировано.") if report.new else _("Сообщение добавлено к открытому обращению."), "success"
+    )
     return redirect(url_for("operator.case_page", appeal_id=appeal_id))

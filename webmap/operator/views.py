@@ -1,7 +1,8 @@
 """The queue and the case page: check what triage chose, fix it, group, open a work."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,8 +19,16 @@ from webmap.maps.page import base_config
 from webmap.models import Appeal, Category, StatusChange, User, WorkType
 from webmap.models.constants import OPEN_STATUSES
 from webmap.operator import bp
-from webmap.operator.forms import (CategoryForm, MergeForm, PlaceForm, QueueFilter, SplitForm, StatusForm,
-                                   WorkForm, parse_ids)
+from webmap.operator.forms import (
+    CategoryForm,
+    MergeForm,
+    PlaceForm,
+    QueueFilter,
+    SplitForm,
+    StatusForm,
+    WorkForm,
+    parse_ids,
+)
 from webmap.services.cases import merge_cases, place_case, set_category, split_case
 from webmap.services.workflow import WorkflowError, change_status, is_overdue
 from webmap.services.works import open_work
@@ -45,7 +54,7 @@ def queue() -> str:
     """Cases to look at: new first, then unplaced, then overdue, oldest first."""
     form = QueueFilter(request.args)
     form.category.choices = [("", _("все"))] + _categories()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     overdue = (Appeal.deadline < now) & Appeal.status.in_(OPEN_STATUSES)
     query = select(Appeal).options(selectinload(Appeal.messages), selectinload(Appeal.category))
     status = form.status.data if form.status.data in dict(form.status.choices) else "open"
@@ -58,22 +67,34 @@ def queue() -> str:
     if request.args.get("unplaced") == "1":
         query = query.where(Appeal.point.is_(None))
     query = query.order_by(
-        case((Appeal.status == "new", 0), else_=1), case((Appeal.point.is_(None), 0), else_=1),
-        case((overdue, 0), else_=1), Appeal.created_at, Appeal.id)
+        case((Appeal.status == "new", 0), else_=1),
+        case((Appeal.point.is_(None), 0), else_=1),
+        case((overdue, 0), else_=1),
+        Appeal.created_at,
+        Appeal.id,
+    )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     counts = dict(db.session.execute(select(Appeal.status, func.count()).group_by(Appeal.status)).all())
-    unplaced = db.session.scalar(select(func.count()).where(Appeal.point.is_(None),
-                                                            Appeal.status.in_(OPEN_STATUSES)))
-    return render_template("operator/queue.html", page=page, form=form, counts=counts, unplaced=unplaced,
-                           is_overdue=is_overdue, now=now)
+    unplaced = db.session.scalar(select(func.count()).where(Appeal.point.is_(None), Appeal.status.in_(OPEN_STATUSES)))
+    return render_template(
+        "operator/queue.html", page=page, form=form, counts=counts, unplaced=unplaced, is_overdue=is_overdue, now=now
+    )
 
 
 def _case_context(appeal: Appeal) -> dict:
     point = to_shape(appeal.point) if appeal.point is not None else None
-    trail = db.session.scalars(select(StatusChange).where(StatusChange.appeal_id == appeal.id)
-                               .options(selectinload(StatusChange.user)).order_by(StatusChange.at, StatusChange.id))
-    crews = [(0, _("не назначена"))] + [(u.id, u.full_name or u.username) for u in db.session.scalars(
-        select(User).where(User.role == "crew", User.active.is_(True)).order_by(User.username))]
+    trail = db.session.scalars(
+        select(StatusChange)
+        .where(StatusChange.appeal_id == appeal.id)
+        .options(selectinload(StatusChange.user))
+        .order_by(StatusChange.at, StatusChange.id)
+    )
+    crews = [(0, _("не назначена"))] + [
+        (u.id, u.full_name or u.username)
+        for u in db.session.scalars(
+            select(User).where(User.role == "crew", User.active.is_(True)).order_by(User.username)
+        )
+    ]
     forms = {
         "status": StatusForm(version=appeal.version),
         "category": CategoryForm(version=appeal.version, category=appeal.category_code),
@@ -86,8 +107,14 @@ def _case_context(appeal: Appeal) -> dict:
     forms["category"].category.choices = _categories()
     forms["work"].type_code.choices = [(t.code, t.name_ru) for t in db.session.scalars(select(WorkType))]
     forms["work"].crew_id.choices = crews
-    return {"appeal": appeal, "point": point, "trail": list(trail), "forms": forms,
-            "overdue": is_overdue(appeal), "map_config": base_config()}
+    return {
+        "appeal": appeal,
+        "point": point,
+        "trail": list(trail),
+        "forms": forms,
+        "overdue": is_overdue(appeal),
+        "map_config": base_config(),
+    }
 
 
 @bp.get("/cases/<int:appeal_id>")
@@ -106,8 +133,11 @@ def _refused(appeal: Appeal, form, error: str | None = None) -> tuple[str, int]:
     """Show the case again with the error; 409 for a stale version, else 400."""
     db.session.rollback()
     appeal = _appeal_or_404(appeal.id)
-    errors = [error] if error else [f"{getattr(form, f).label.text}: {', '.join(e)}"
-                                    for f, e in form.errors.items() if hasattr(form, f)]
+    errors = (
+        [error]
+        if error
+        else [f"{getattr(form, f).label.text}: {', '.join(e)}" for f, e in form.errors.items() if hasattr(form, f)]
+    )
     for message in errors:
         flash(message, "error")
     stale = error is not None and "другим пользователем" in error
@@ -131,9 +161,15 @@ def change_case_status(appeal_id: int):
     if form.status.data == "duplicate" and original is None:
         return _refused(appeal, form, _("Нет обращения с таким номером."))
     try:
-        change_status(appeal, form.status.data, current_staff(), comment=form.comment.data or None,
-                      duplicate_of=original, public_note=form.public_note.data or None,
-                      expected_version=form.version.data)
+        change_status(
+            appeal,
+            form.status.data,
+            current_staff(),
+            comment=form.comment.data or None,
+            duplicate_of=original,
+            public_note=form.public_note.data or None,
+            expected_version=form.version.data,
+        )
     except WorkflowError as exc:
         return _refused(appeal, form, str(exc))
     return _done(appeal, _("Статус изменён."))
@@ -184,8 +220,12 @@ def _other_cases(text: str, appeal: Appeal) -> list[Appeal]:
     ids = [i for i in parse_ids(text) if i != appeal.id]
     found = list(db.session.scalars(select(Appeal).where(Appeal.id.in_(ids))))
     if len(found) != len(set(ids)):
-        raise WorkflowError(_("Нет обращений с номерами: %(ids)s.",
-                              ids=", ".join(str(i) for i in sorted(set(ids) - {a.id for a in found}))))
+        raise WorkflowError(
+            _(
+                "Нет обращений с номерами: %(ids)s.",
+                ids=", ".join(str(i) for i in sorted(set(ids) - {a.id for a in found})),
+            )
+        )
     return found
 
 
@@ -202,7 +242,11 @@ def merge(appeal_id: int):
             raise WorkflowError(_("Укажите другие обращения."))
         merge_cases(appeal, others, current_staff())
     except ValueError as exc:  # WorkflowError is a ValueError; so is a malformed list of numbers
-        return _refused(appeal, form, str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."))
+        return _refused(
+            appeal,
+            form,
+            str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."),
+        )
     return _done(appeal, _("Обращения объединены."))
 
 
@@ -229,8 +273,9 @@ def new_work(appeal_id: int):
     appeal = _appeal_or_404(appeal_id)
     form = WorkForm()
     form.type_code.choices = [(t.code, t.name_ru) for t in db.session.scalars(select(WorkType))]
-    form.crew_id.choices = [(0, "")] + [(u.id, u.username) for u in db.session.scalars(
-        select(User).where(User.role == "crew", User.active.is_(True)))]
+    form.crew_id.choices = [(0, "")] + [
+        (u.id, u.username) for u in db.session.scalars(select(User).where(User.role == "crew", User.active.is_(True)))
+    ]
     if not form.validate():
         return _refused(appeal, form)
     if appeal.point is None:
@@ -238,8 +283,18 @@ def new_work(appeal_id: int):
     try:
         others = _other_cases(form.also.data, appeal) if form.also.data else []
         crew = db.session.get(User, form.crew_id.data) if form.crew_id.data else None
-        work = open_work(form.type_code.data, to_shape(appeal.point), [appeal, *others], current_staff(), crew=crew,
-                         public_note=form.public_note.data or None)
+        work = open_work(
+            form.type_code.data,
+            to_shape(appeal.point),
+            [appeal, *others],
+            current_staff(),
+            crew=crew,
+            public_note=form.public_note.data or None,
+        )
     except ValueError as exc:
-        return _refused(appeal, form, str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."))
+        return _refused(
+            appeal,
+            form,
+            str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."),
+        )
     return _done(appeal, _("Открыта работа №%(id)s.", id=work.id))

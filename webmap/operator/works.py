@@ -1,4 +1,5 @@
 """The works registry for operators: list, one work, its status, crew and photos."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
@@ -11,7 +12,6 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from webmap.auth.roles import role_required
-from webmap.services.photos import PhotoError, remove_photo, store_photo
 from webmap.extensions import db
 from webmap.forms import BaseForm
 from webmap.labels import WORK_STATUS
@@ -19,6 +19,7 @@ from webmap.models import User, Work, WorkPhoto
 from webmap.models.constants import WORK_STATUSES
 from webmap.operator import bp
 from webmap.operator.views import OPERATORS, current_staff
+from webmap.services.photos import PhotoError, remove_photo, store_photo
 from webmap.services.workflow import WorkflowError
 from webmap.services.works import set_work_status
 
@@ -41,8 +42,12 @@ class PhotoForm(BaseForm):
 
 
 def _crews() -> list[tuple[int, str]]:
-    return [(0, _("не назначена"))] + [(u.id, u.full_name or u.username) for u in db.session.scalars(
-        select(User).where(User.role == "crew", User.active.is_(True)).order_by(User.username))]
+    return [(0, _("не назначена"))] + [
+        (u.id, u.full_name or u.username)
+        for u in db.session.scalars(
+            select(User).where(User.role == "crew", User.active.is_(True)).order_by(User.username)
+        )
+    ]
 
 
 def _work_or_404(work_id: int) -> Work:
@@ -53,8 +58,11 @@ def _work_or_404(work_id: int) -> Work:
 
 
 def _work_page(work: Work, status: int = 200):
-    forms = {"status": WorkStatusForm(public_note=work.public_note), "crew": CrewForm(crew_id=work.crew_id or 0),
-             "photo": PhotoForm()}
+    forms = {
+        "status": WorkStatusForm(public_note=work.public_note),
+        "crew": CrewForm(crew_id=work.crew_id or 0),
+        "photo": PhotoForm(),
+    }
     forms["status"].status.choices = [(s, str(label)) for s, label in WORK_STATUS.items() if s != work.status]
     forms["crew"].crew_id.choices = _crews()
     return render_template("operator/work.html", work=work, forms=forms), status
@@ -92,8 +100,13 @@ def work_status(work_id: int):
     if not form.validate():
         return _refused(work_id, "; ".join(e for errors in form.errors.values() for e in errors))
     try:
-        set_work_status(work, form.status.data, current_staff(),
-                        comment=form.comment.data or None, public_note=form.public_note.data or None)
+        set_work_status(
+            work,
+            form.status.data,
+            current_staff(),
+            comment=form.comment.data or None,
+            public_note=form.public_note.data or None,
+        )
     except WorkflowError as exc:
         return _refused(work_id, str(exc))
     db.session.commit()

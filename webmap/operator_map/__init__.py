@@ -1,4 +1,5 @@
 """The operator's map (/operator/map): every case, unplaced ones beside it, heat, placing by a click."""
+
 from flask import Blueprint
 
 bp = Blueprint("operator_map", __name__, url_prefix="/operator/map")

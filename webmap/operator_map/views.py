@@ -1,4 +1,5 @@
 """The operator map page; its data comes from /api/operator/* by bbox."""
+
 from __future__ import annotations
 
 from flask import render_template, url_for
@@ -24,9 +25,13 @@ def case_url_template() -> str:
 
 def page_config() -> dict[str, object]:
     cfg = base_config()
-    cfg["api"].update(features=url_for("api.operator_features"), heat=url_for("api.operator_heat"),
-                      unplaced=url_for("api.operator_unplaced"),
-                      place=url_for("api.place", case_id=0), caseUrl=case_url_template())
+    cfg["api"].update(
+        features=url_for("api.operator_features"),
+        heat=url_for("api.operator_heat"),
+        unplaced=url_for("api.operator_unplaced"),
+        place=url_for("api.place", case_id=0),
+        caseUrl=case_url_template(),
+    )
     cfg["statusLabels"] = {s: status_label("case", s) for s in APPEAL_STATUSES}
     cfg["i18n"] = {
         "shown": _("На карте: %(n)s", n="%(n)s"),
@@ -51,6 +56,11 @@ def page_config() -> dict[str, object]:
 @bp.get("")
 def index() -> ResponseReturnValue:
     cfg = page_config()
-    return render_template("operator_map/index.html", map_config=cfg, categories=categories(),
-                           districts=cfg["districts"], statuses=[(s, status_label("case", s)) for s in APPEAL_STATUSES],
-                           open_statuses=OPEN_STATUSES)
+    return render_template(
+        "operator_map/index.html",
+        map_config=cfg,
+        categories=categories(),
+        districts=cfg["districts"],
+        statuses=[(s, status_label("case", s)) for s in APPEAL_STATUSES],
+        open_statuses=OPEN_STATUSES,
+    )

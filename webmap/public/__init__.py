@@ -1,4 +1,5 @@
 """Pages for residents: no login, no personal data."""
+
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)

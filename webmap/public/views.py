@@ -1,4 +1,5 @@
 """The public map page: a small Leaflet page whose points come from /api/features by bbox."""
+
 from __future__ import annotations
 
 from flask import current_app, render_template, url_for
@@ -28,6 +29,11 @@ def page_config() -> dict[str, object]:
 @bp.get("/")
 def index() -> str:
     cfg = page_config()
-    return render_template("public/index.html", map_config=cfg, work_types=cfg["workTypes"],
-                           categories=categories(), districts=cfg["districts"],
-                           fixed_days=current_app.config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"])
+    return render_template(
+        "public/index.html",
+        map_config=cfg,
+        work_types=cfg["workTypes"],
+        categories=categories(),
+        districts=cfg["districts"],
+        fixed_days=current_app.config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"],
+    )

@@ -4,6 +4,7 @@ Every correction is recorded as a StatusChange (field, from, to, who), and is
 checked against the version the operator saw, so two operators never silently
 overwrite each other.
 """
+
 from __future__ import annotations
 
 from geoalchemy2.shape import from_shape, to_shape
@@ -23,12 +24,22 @@ def _point_text(appeal: Appeal) -> str | None:
 
 
 def district_at(lon: float, lat: float) -> District | None:
-    return db.session.scalar(select(District).where(
-        func.ST_Contains(District.geom, func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326))).limit(1))
+    return db.session.scalar(
+        select(District)
+        .where(func.ST_Contains(District.geom, func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)))
+        .limit(1)
+    )
 
 
-def place_case(appeal: Appeal, lon: float, lat: float, user: User | None, *, address: str | None = None,
-               expected_version: int | None = None) -> None:
+def place_case(
+    appeal: Appeal,
+    lon: float,
+    lat: float,
+    user: User | None,
+    *,
+    address: str | None = None,
+    expected_version: int | None = None,
+) -> None:
     """Put the case where the operator says (a click on the map or a typed address)."""
     check_version(appeal, expected_version)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
@@ -74,10 +85,18 @@ def split_case(appeal: Appeal, message_ids: list[int], user: User | None) -> App
     moving = [m for m in appeal.messages if m.id in set(message_ids)]
     if not moving or len(moving) == len(appeal.messages):
         raise WorkflowError("Выберите часть сообщений обращения, а не все и не ни одного.")
-    new = Appeal(category_code=appeal.category_code, status="new", point=appeal.point,
-                 precision=appeal.precision, confidence=appeal.confidence, placed_by=appeal.placed_by,
-                 address=appeal.address, district_id=appeal.district_id, deadline=appeal.deadline,
-                 created_at=min(m.posted_at for m in moving))
+    new = Appeal(
+        category_code=appeal.category_code,
+        status="new",
+        point=appeal.point,
+        precision=appeal.precision,
+        confidence=appeal.confidence,
+        placed_by=appeal.placed_by,
+        address=appeal.address,
+        district_id=appeal.district_id,
+        deadline=appeal.deadline,
+        created_at=min(m.posted_at for m in moving),
+    )
     db.session.add(new)
     db.session.flush()
     for message in moving:
@@ -86,4 +105,3 @@ def split_case(appeal: Appeal, message_ids: list[int], user: User | None) -> App
     record(new, "status", None, "new", user, f"выделено из №{appeal.id}")
     db.session.flush()
     return new
-

@@ -6,10 +6,12 @@ centre answers social-network posts within one working day. Both are settings
 Working days skip Saturdays and Sundays; the town's holiday calendar is not
 modelled yet.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 # channel -> (amount, unit); unit is "days" (calendar) or "working_days"
@@ -37,8 +39,14 @@ def add_working_days(start: datetime, days: int, tz: ZoneInfo) -> datetime:
     return local.astimezone(start.tzinfo)
 
 
-def deadline_for(channel: str, received: datetime, *, category_days: int | None = None,
-                 rules: Mapping[str, Any] | None = None, tz: str = "Asia/Yekaterinburg") -> datetime:
+def deadline_for(
+    channel: str,
+    received: datetime,
+    *,
+    category_days: int | None = None,
+    rules: Mapping[str, Any] | None = None,
+    tz: str = "Asia/Yekaterinburg",
+) -> datetime:
     """The deadline of a case that arrived through ``channel`` at ``received``."""
     if category_days is not None:
         return received + timedelta(days=category_days)

@@ -1,8 +1,9 @@
 """The demo town's cases and works, so a first ``make run`` shows a living map."""
+
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from geoalchemy2.shape import to_shape
@@ -10,13 +11,17 @@ from shapely.ops import substring
 from sqlalchemy import func, select
 
 from webmap.extensions import db
-from webmap.ingest.pipeline import ImportReport, Importer
+from webmap.ingest.pipeline import Importer, ImportReport
 from webmap.ingest.readers import RawMessage, Rejected, get_reader
 from webmap.models import Appeal, SourceMessage, Street
 from webmap.services.works import open_work, set_work_status
 
-MESSAGE_FILES = (("vk", "vk_wall.json"), ("telegram", "telegram/result.json"),
-                 ("pos", "pos_export.csv"), ("reception", "receptions.csv"))
+MESSAGE_FILES = (
+    ("vk", "vk_wall.json"),
+    ("telegram", "telegram/result.json"),
+    ("pos", "pos_export.csv"),
+    ("reception", "receptions.csv"),
+)
 DEMO_WORKS = {
     "speed_bump": "Установлена искусственная неровность по обращению жителей.",
     "fence": "Установлено пешеходное ограждение вдоль дороги.",
@@ -46,15 +51,18 @@ def import_demo_messages(directory: Path, *, now: datetime | None = None) -> dic
 
     files = _demo_items(directory)
     newest = max(m.posted_at for _, items in files for m in items if isinstance(m, RawMessage))
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     shift = timedelta(weeks=max((now - newest).days // 7 - 1, 0))
     return {name: Importer(triage_message).run(redate(items, shift)) for name, items in files}
 
 
 def _fence_line(point) -> object:
     """A 60 m stretch of the nearest street around ``point``: fences run along streets."""
-    street = db.session.scalar(select(Street).order_by(Street.geom.distance_centroid(
-        func.ST_SetSRID(func.ST_MakePoint(point.x, point.y), 4326))).limit(1))
+    street = db.session.scalar(
+        select(Street)
+        .order_by(Street.geom.distance_centroid(func.ST_SetSRID(func.ST_MakePoint(point.x, point.y), 4326)))
+        .limit(1)
+    )
     line = to_shape(street.geom)
     line = line.geoms[0] if hasattr(line, "geoms") else line
     at = line.project(point)
@@ -67,15 +75,17 @@ def seed_demo_works(per_type: int = 2) -> int:
     made = 0
     for type_code, note in DEMO_WORKS.items():
         appeals = db.session.scalars(
-            select(Appeal).where(Appeal.category_code == type_code, Appeal.point.is_not(None),
-                                 Appeal.status == "new").order_by(Appeal.id).limit(per_type)
+            select(Appeal)
+            .where(Appeal.category_code == type_code, Appeal.point.is_not(None), Appeal.status == "new")
+            .order_by(Appeal.id)
+            .limit(per_type)
         ).all()
         for appeal in appeals:
             point = to_shape(appeal.point)
             geom = _fence_line(point) if type_code == "fence" else point
             work = open_work(type_code, geom, [appeal], None)
             first = min(m.posted_at for m in appeal.messages)
-            done = min(first + timedelta(days=12), datetime.now(timezone.utc) - timedelta(hours=1))
+            done = min(first + timedelta(days=12), datetime.now(UTC) - timedelta(hours=1))
             set_work_status(work, "done", None, public_note=note, now=done)
             made += 1
     db.session.commit()

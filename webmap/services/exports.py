@@ -11,13 +11,15 @@ locale opens directly. A text cell starting with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return is prefixed with ``'`` so no spreadsheet runs it as a
 formula (the same in XLSX, where openpyxl would otherwise store a formula).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, Iterable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -139,6 +141,7 @@ def to_xlsx(table: Table, *, personal: bool, tz: str) -> bytes:
 
 # -- GeoJSON ---------------------------------------------------------------------------------------
 
+
 def _iso(value: datetime | None, tz: str) -> str | None:
     return None if value is None else _local(value, tz).isoformat(timespec="seconds")
 
@@ -148,22 +151,41 @@ def _day(value: datetime | None, tz: str) -> str | None:
 
 
 def case_feature(row: dict[str, Any], *, personal: bool, tz: str) -> dict[str, Any]:
-    geometry = None if row.get("lon") is None else {"type": "Point", "coordinates": [round(row["lon"], 6),
-                                                                                     round(row["lat"], 6)]}
+    geometry = (
+        None
+        if row.get("lon") is None
+        else {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]}
+    )
     if personal:
         props = {
-            "kind": "case", "id": row["id"], "category_code": row["category_code"], "category": row["category"],
-            "status": row["status"], "status_label": label(STATUS, row["status"]), "district": row["district"],
-            "address": row["address"], "created_at": _iso(row["created_at"], tz),
-            "deadline": _iso(row["deadline"], tz), "closed_at": _iso(row["closed_at"], tz),
-            "overdue": row["overdue"], "channels": row["channels"], "urls": row["urls"],
-            "authors": row["authors"], "public_note": row["public_note"],
+            "kind": "case",
+            "id": row["id"],
+            "category_code": row["category_code"],
+            "category": row["category"],
+            "status": row["status"],
+            "status_label": label(STATUS, row["status"]),
+            "district": row["district"],
+            "address": row["address"],
+            "created_at": _iso(row["created_at"], tz),
+            "deadline": _iso(row["deadline"], tz),
+            "closed_at": _iso(row["closed_at"], tz),
+            "overdue": row["overdue"],
+            "channels": row["channels"],
+            "urls": row["urls"],
+            "authors": row["authors"],
+            "public_note": row["public_note"],
         }
     else:  # the public list: add a field here only if anyone may see it
         props = {
-            "kind": "case", "id": row["id"], "category_code": row["category_code"], "category": row["category"],
-            "status": row["status"], "status_label": label(STATUS, row["status"]), "district": row["district"],
-            "created": _day(row["created_at"], tz), "closed": _day(row["closed_at"], tz),
+            "kind": "case",
+            "id": row["id"],
+            "category_code": row["category_code"],
+            "category": row["category"],
+            "status": row["status"],
+            "status_label": label(STATUS, row["status"]),
+            "district": row["district"],
+            "created": _day(row["created_at"], tz),
+            "closed": _day(row["closed_at"], tz),
             "urls": row["urls"],  # posts in public social networks only
             "public_note": public_text(row["public_note"]),
         }
@@ -172,8 +194,13 @@ def case_feature(row: dict[str, Any], *, personal: bool, tz: str) -> dict[str, A
 
 def work_feature(row: dict[str, Any], *, personal: bool, tz: str) -> dict[str, Any]:
     props = {
-        "kind": "work", "id": row["id"], "type_code": row["type_code"], "type": row["type"],
-        "status": row["status"], "status_label": label(WORK_STATUS, row["status"]), "district": row["district"],
+        "kind": "work",
+        "id": row["id"],
+        "type_code": row["type_code"],
+        "type": row["type"],
+        "status": row["status"],
+        "status_label": label(WORK_STATUS, row["status"]),
+        "district": row["district"],
     }
     if personal:
         props.update(done_at=_iso(row["done_at"], tz), public_note=row["public_note"], appeals=list(row["appeals"]))
@@ -182,9 +209,9 @@ def work_feature(row: dict[str, Any], *, personal: bool, tz: str) -> dict[str, A
     return {"type": "Feature", "geometry": json.loads(row["geometry"]), "properties": props}
 
 
-def feature_collection(cases: Iterable[dict[str, Any]], works: Iterable[dict[str, Any]], *, personal: bool,
-                       tz: str) -> dict[str, Any]:
+def feature_collection(
+    cases: Iterable[dict[str, Any]], works: Iterable[dict[str, Any]], *, personal: bool, tz: str
+) -> dict[str, Any]:
     features = [case_feature(r, personal=personal, tz=tz) for r in cases]
     features += [work_feature(r, personal=personal, tz=tz) for r in works]
     return {"type": "FeatureCollection", "features": features}
-

@@ -4,6 +4,7 @@ Each record is matched on its natural key (district code, street name and type,
 street + house number, landmark name) and updated in place, so loading the same
 files twice changes nothing and a corrected file updates what it corrects.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,8 +55,9 @@ def _apply(obj: object, values: dict[str, object], geom: BaseGeometry) -> bool:
     return changed
 
 
-def _upsert(report: LoadReport, layer: str, existing: object | None, model: type,
-            values: dict[str, object], geom: BaseGeometry) -> object:
+def _upsert(
+    report: LoadReport, layer: str, existing: object | None, model: type, values: dict[str, object], geom: BaseGeometry
+) -> object:
     if existing is None:
         obj = model(**values, geom=from_shape(geom, srid=4326))
         db.session.add(obj)
@@ -78,8 +80,13 @@ def store_town(town: Town) -> LoadReport:
     street_by_key: dict[str, Street] = {}
     for rec in town.streets:
         key = name_key(rec.name)
-        values = {"name": rec.name, "type": rec.type, "full_name": rec.full, "aliases": list(rec.aliases),
-                  "name_key": key}
+        values = {
+            "name": rec.name,
+            "type": rec.type,
+            "full_name": rec.full,
+            "aliases": list(rec.aliases),
+            "name_key": key,
+        }
         street_by_key[key] = _upsert(report, "streets", streets.get((key, rec.type)), Street, values, _multi(rec.geom))
     db.session.flush()
 
@@ -88,15 +95,25 @@ def store_town(town: Town) -> LoadReport:
         street = street_by_key[name_key(rec.street)]
         district = by_name.get(rec.district) if rec.district else None
         key = house_key(rec.housenumber)
-        values = {"street_id": street.id, "housenumber": rec.housenumber, "house_key": key,
-                  "full_name": rec.full, "district_id": district.id if district else None}
+        values = {
+            "street_id": street.id,
+            "housenumber": rec.housenumber,
+            "house_key": key,
+            "full_name": rec.full,
+            "district_id": district.id if district else None,
+        }
         _upsert(report, "addresses", addresses.get((street.id, key)), Address, values, rec.geom)
 
     landmarks = {m.name: m for m in db.session.scalars(select(Landmark))}
     for rec in town.landmarks:
         district = by_name.get(rec.district) if rec.district else None
-        values = {"name": rec.name, "kind": rec.kind, "aliases": list(rec.aliases), "name_key": name_key(rec.name),
-                  "district_id": district.id if district else None}
+        values = {
+            "name": rec.name,
+            "kind": rec.kind,
+            "aliases": list(rec.aliases),
+            "name_key": name_key(rec.name),
+            "district_id": district.id if district else None,
+        }
         _upsert(report, "landmarks", landmarks.get(rec.name), Landmark, values, rec.geom)
     db.session.flush()
     return report
@@ -116,16 +133,28 @@ def town_from_db() -> Town:
     streets = {s.id: s for s in db.session.scalars(select(Street))}
     town = Town()
     town.districts = [DistrictRec(d.name, d.code, to_shape(d.geom)) for d in districts.values()]
-    town.streets = [StreetRec(s.name, s.type, s.full_name, tuple(s.aliases or ()), _single(to_shape(s.geom)))
-                    for s in streets.values()]
+    town.streets = [
+        StreetRec(s.name, s.type, s.full_name, tuple(s.aliases or ()), _single(to_shape(s.geom)))
+        for s in streets.values()
+    ]
     town.addresses = [
-        AddressRec(streets[a.street_id].name, a.housenumber, a.full_name,
-                   districts[a.district_id].name if a.district_id else None, to_shape(a.geom))
+        AddressRec(
+            streets[a.street_id].name,
+            a.housenumber,
+            a.full_name,
+            districts[a.district_id].name if a.district_id else None,
+            to_shape(a.geom),
+        )
         for a in db.session.scalars(select(Address))
     ]
     town.landmarks = [
-        LandmarkRec(m.name, m.kind, tuple(m.aliases or ()), districts[m.district_id].name if m.district_id else None,
-                    to_shape(m.geom))
+        LandmarkRec(
+            m.name,
+            m.kind,
+            tuple(m.aliases or ()),
+            districts[m.district_id].name if m.district_id else None,
+            to_shape(m.geom),
+        )
         for m in db.session.scalars(select(Landmark))
     ]
     return town

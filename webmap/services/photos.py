@@ -6,6 +6,7 @@ EXIF"), so every upload is decoded with Pillow and written anew from its
 pixels only; the orientation tag is applied to the pixels first. The file's
 name and its declared type are ignored: the first bytes and Pillow decide.
 """
+
 from __future__ import annotations
 
 import os

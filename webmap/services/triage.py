@@ -3,6 +3,7 @@
 The index lives in memory (a town's gazetteer is small) and is rebuilt when the
 gazetteer changes; fuzzy street names fall back to PostgreSQL's pg_trgm.
 """
+
 from __future__ import annotations
 
 import time
@@ -29,7 +30,8 @@ def trigram_streets(name: str) -> list[tuple[str, float]]:
     rows = db.session.execute(
         select(Street.name, func.similarity(Street.name_key, key).label("sim"))
         .where(func.similarity(Street.name_key, key) >= TRIGRAM_THRESHOLD)
-        .order_by(text("sim DESC")).limit(5)
+        .order_by(text("sim DESC"))
+        .limit(5)
     )
     return [(n, float(s)) for n, s in rows]
 
@@ -60,8 +62,11 @@ def remote_house_locator() -> Any:
         return None
     from geo.geocoder import nominatim
 
-    remote = nominatim(cfg["WEBMAP_NOMINATIM_USER_AGENT"], cfg["WEBMAP_GEOCODER_TOWN"],
-                       domain=cfg.get("WEBMAP_NOMINATIM_DOMAIN") or None)
+    remote = nominatim(
+        cfg["WEBMAP_NOMINATIM_USER_AGENT"],
+        cfg["WEBMAP_GEOCODER_TOWN"],
+        domain=cfg.get("WEBMAP_NOMINATIM_DOMAIN") or None,
+    )
     return remote.house_locator()
 
 
@@ -72,7 +77,9 @@ def forget_index() -> None:
 
 def _stamp() -> tuple[int, ...]:
     counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (District, Street, Address, Landmark)]
-    maxima = [db.session.scalar(select(func.coalesce(func.max(m.id), 0))) for m in (District, Street, Address, Landmark)]
+    maxima = [
+        db.session.scalar(select(func.coalesce(func.max(m.id), 0))) for m in (District, Street, Address, Landmark)
+    ]
     return tuple(counts + maxima)
 
 

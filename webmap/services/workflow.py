@@ -5,9 +5,10 @@ writes a StatusChange with who, when, from, to and why. Concurrent edits are
 caught by the version column: a writer who loaded version N of a case and saves
 after someone else did gets :class:`Conflict`, never a silent overwrite.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User
@@ -38,18 +39,32 @@ def check_version(appeal: Appeal, expected: int | None) -> None:
         raise Conflict(f"Обращение №{appeal.id} уже изменено другим пользователем; обновите страницу.")
 
 
-def record(appeal: Appeal, field: str, old: object, new: object, user: User | None,
-           comment: str | None = None) -> StatusChange:
-    change = StatusChange(appeal_id=appeal.id, user_id=user.id if user else None, field=field,
-                          old_value=None if old is None else str(old),
-                          new_value=None if new is None else str(new), comment=comment)
+def record(
+    appeal: Appeal, field: str, old: object, new: object, user: User | None, comment: str | None = None
+) -> StatusChange:
+    change = StatusChange(
+        appeal_id=appeal.id,
+        user_id=user.id if user else None,
+        field=field,
+        old_value=None if old is None else str(old),
+        new_value=None if new is None else str(new),
+        comment=comment,
+    )
     db.session.add(change)
     return change
 
 
-def change_status(appeal: Appeal, to: str, user: User | None, *, comment: str | None = None,
-                  duplicate_of: Appeal | None = None, public_note: str | None = None,
-                  expected_version: int | None = None, now: datetime | None = None) -> StatusChange:
+def change_status(
+    appeal: Appeal,
+    to: str,
+    user: User | None,
+    *,
+    comment: str | None = None,
+    duplicate_of: Appeal | None = None,
+    public_note: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StatusChange:
     """Move ``appeal`` to status ``to`` and record it; the caller commits."""
     check_version(appeal, expected_version)
     old = appeal.status
@@ -66,7 +81,7 @@ def change_status(appeal: Appeal, to: str, user: User | None, *, comment: str | 
     else:
         appeal.duplicate_of = None
     appeal.status = to
-    appeal.closed_at = (now or datetime.now(timezone.utc)) if to in CLOSED else None
+    appeal.closed_at = (now or datetime.now(UTC)) if to in CLOSED else None
     if public_note is not None:
         appeal.public_note = public_note
     db.session.flush()
@@ -75,5 +90,5 @@ def change_status(appeal: Appeal, to: str, user: User | None, *, comment: str | 
 
 def is_overdue(appeal: Appeal, now: datetime | None = None) -> bool:
     """An open case past its deadline."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return appeal.status not in CLOSED and appeal.deadline is not None and appeal.deadline < now

@@ -3,9 +3,10 @@
 Completing a work closes the cases it answers with its public note, in the same
 transaction, so the public map never shows a fixed work beside open cases for it.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry.base import BaseGeometry
@@ -23,17 +24,38 @@ ALLOWED_GEOMETRIES = {"Point", "LineString", "MultiLineString"}
 
 
 def _record(work: Work, old: str | None, new: str, user: User | None, comment: str | None) -> None:
-    db.session.add(StatusChange(work_id=work.id, user_id=user.id if user else None, field="status",
-                                old_value=old, new_value=new, comment=comment))
+    db.session.add(
+        StatusChange(
+            work_id=work.id,
+            user_id=user.id if user else None,
+            field="status",
+            old_value=old,
+            new_value=new,
+            comment=comment,
+        )
+    )
 
 
-def open_work(type_code: str, geom: BaseGeometry, appeals: list[Appeal], user: User | None, *,
-              crew: User | None = None, public_note: str | None = None) -> Work:
+def open_work(
+    type_code: str,
+    geom: BaseGeometry,
+    appeals: list[Appeal],
+    user: User | None,
+    *,
+    crew: User | None = None,
+    public_note: str | None = None,
+) -> Work:
     """A planned work answering ``appeals``; their open cases move to in work."""
     if geom.geom_type not in ALLOWED_GEOMETRIES or geom.is_empty:
         raise WorkflowError("Работа отмечается точкой или линией.")
-    work = Work(type_code=type_code, geom=from_shape(geom, srid=4326), status="planned", crew=crew,
-                public_note=public_note, appeals=list(appeals))
+    work = Work(
+        type_code=type_code,
+        geom=from_shape(geom, srid=4326),
+        status="planned",
+        crew=crew,
+        public_note=public_note,
+        appeals=list(appeals),
+    )
     db.session.add(work)
     db.session.flush()
     _record(work, None, "planned", user, None)
@@ -43,8 +65,15 @@ def open_work(type_code: str, geom: BaseGeometry, appeals: list[Appeal], user: U
     return work
 
 
-def set_work_status(work: Work, to: str, user: User | None, *, comment: str | None = None,
-                    public_note: str | None = None, now: datetime | None = None) -> None:
+def set_work_status(
+    work: Work,
+    to: str,
+    user: User | None,
+    *,
+    comment: str | None = None,
+    public_note: str | None = None,
+    now: datetime | None = None,
+) -> None:
     """Move a work; ``done`` closes its open cases with the work's public note."""
     old = work.status
     if to not in WORK_TRANSITIONS.get(old, frozenset()):
@@ -52,11 +81,17 @@ def set_work_status(work: Work, to: str, user: User | None, *, comment: str | No
     if public_note is not None:
         work.public_note = public_note
     work.status = to
-    work.done_at = (now or datetime.now(timezone.utc)) if to == "done" else None
+    work.done_at = (now or datetime.now(UTC)) if to == "done" else None
     db.session.flush()
     _record(work, old, to, user, comment)
     if to == "done":
         for appeal in work.appeals:
             if appeal.status not in CLOSED:
-                change_status(appeal, "done", user, comment=f"выполнена работа №{work.id}",
-                              public_note=work.public_note, now=work.done_at)
+                change_status(
+                    appeal,
+                    "done",
+                    user,
+                    comment=f"выполнена работа №{work.id}",
+                    public_note=work.public_note,
+                    now=work.done_at,
+                )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .records import RawMessage, Rejected
@@ -34,7 +34,7 @@ class Checker:
 
     channel: str
     max_text_length: int = DEFAULT_MAX_TEXT
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
     #: Whether records may hold NUL/lone surrogates and need ``clean_raw``;
     #: readers narrow it (CSV rows are already clean, see Peeked.dirty).
     dirty: Callable[[], bool] = lambda: True
@@ -48,9 +48,7 @@ class Checker:
             raise ValueError("now must be timezone-aware")
         return cls(channel, max_text_length, now)
 
-    def reject(
-        self, position: str, reason: str, record: Any, external_id: str | None = None
-    ) -> Rejected:
+    def reject(self, position: str, reason: str, record: Any, external_id: str | None = None) -> Rejected:
         return Rejected(
             position=position,
             reason=reason,
@@ -104,13 +102,9 @@ class Checker:
         except ValueError as exc:
             return self.reject(position, str(exc), record, ext)
         if moment > self.now + FUTURE_TOLERANCE:
-            return self.reject(
-                position, f"date {moment.isoformat()} is in the future", record, ext
-            )
+            return self.reject(position, f"date {moment.isoformat()} is in the future", record, ext)
         if moment < EARLIEST:
-            return self.reject(
-                position, f"date {moment.isoformat()} is before {EARLIEST.year}", record, ext
-            )
+            return self.reject(position, f"date {moment.isoformat()} is before {EARLIEST.year}", record, ext)
         fields = {k: clean_optional(v) for k, v in extra.items()}
         return RawMessage(
             channel=self.channel,

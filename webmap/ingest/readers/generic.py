@@ -23,8 +23,18 @@ from .sources import UTF8_BOM, Peeked, Source, open_source
 from .values import DEFAULT_MAX_TEXT, clean_text, parse_datetime, stable_id
 
 FIELDS = (
-    "external_id", "text", "posted_at", "url", "author", "author_id", "parent_id",
-    "category", "status", "address", "phone", "received_by",
+    "external_id",
+    "text",
+    "posted_at",
+    "url",
+    "author",
+    "author_id",
+    "parent_id",
+    "category",
+    "status",
+    "address",
+    "phone",
+    "received_by",
 )
 REQUIRED = ("text", "posted_at")
 #: Where records usually sit in a JSON export, tried in this order.
@@ -174,9 +184,7 @@ def _values(record: dict[str, Any], fields: Mapping[str, str]) -> dict[str, Any]
     return {field: _lookup(record, path) for field, path in fields.items()}
 
 
-def _json_lines(
-    checker: Checker, fields: Mapping[str, str], peeked: Peeked, stats: ReadStats
-) -> Iterator[ReadItem]:
+def _json_lines(checker: Checker, fields: Mapping[str, str], peeked: Peeked, stats: ReadStats) -> Iterator[ReadItem]:
     for number, data in enumerate(peeked.stream, start=1):
         if number == 1:
             data = data.removeprefix(UTF8_BOM)

@@ -208,8 +208,7 @@ def iter_items(
     if not found:
         keys = ", ".join(top_keys) or "none"
         raise ReaderError(
-            f"no {what} found: expected an array at {', '.join(a or '$' for a in arrays)}"
-            f" (top-level keys: {keys})"
+            f"no {what} found: expected an array at {', '.join(a or '$' for a in arrays)} (top-level keys: {keys})"
         )
 
 

@@ -71,9 +71,7 @@ def read_reception(
             return checker.build(
                 position=position,
                 record=table.raw(cells),
-                external_id=(
-                    table.value(cells, "external_id") if has_id else reception_id(date, visitor, question)
-                ),
+                external_id=(table.value(cells, "external_id") if has_id else reception_id(date, visitor, question)),
                 text=question,
                 posted_at=date,
                 author=visitor,

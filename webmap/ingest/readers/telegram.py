@@ -26,7 +26,13 @@ from .values import DEFAULT_MAX_TEXT
 
 ARRAYS = ("messages", "chats.list.item.messages", "left_chats.list.item.messages")
 _MEDIA_KEYS = (
-    "photo", "file", "media_type", "sticker_emoji", "poll", "location_information", "contact_information",
+    "photo",
+    "file",
+    "media_type",
+    "sticker_emoji",
+    "poll",
+    "location_information",
+    "contact_information",
 )
 
 
@@ -40,8 +46,7 @@ def message_text(text: Any, entities: Any = None) -> str:
             return parts
         if isinstance(parts, list):
             return "".join(
-                p if isinstance(p, str) else str(p.get("text", "")) if isinstance(p, dict) else ""
-                for p in parts
+                p if isinstance(p, str) else str(p.get("text", "")) if isinstance(p, dict) else "" for p in parts
             )
         return ""
 
@@ -91,18 +96,14 @@ def read_telegram(
             yield out
 
 
-def _message(
-    checker: Checker, record: Any, position: str, context: dict[str, Any], username: str | None
-) -> ReadItem:
+def _message(checker: Checker, record: Any, position: str, context: dict[str, Any], username: str | None) -> ReadItem:
     if not isinstance(record, dict):
         return checker.not_an_object(position, record)
     chat_id, message_id = context.get("id"), record.get("id")
     prefix = f"{chat_id}_" if chat_id is not None else ""
     external_id = f"{prefix}{message_id}" if message_id is not None else None
     media = [k for k in _MEDIA_KEYS if record.get(k)]
-    empty_reason = (
-        f"message has no text, only media ({', '.join(media)})" if media else "message has empty text"
-    )
+    empty_reason = f"message has no text, only media ({', '.join(media)})" if media else "message has empty text"
     public = _username(context, username)
     reply_to = record.get("reply_to_message_id")
     date = record.get("date_unixtime") or record.get("date")

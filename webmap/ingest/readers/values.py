@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ DEFAULT_MAX_TEXT = 20_000
 #: A posted_at more than this far ahead of "now" is a broken clock or field.
 FUTURE_TOLERANCE = timedelta(days=1)
 #: Anything older is a zero/garbage timestamp, not a citizen message.
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -114,7 +114,7 @@ def to_utc(moment: datetime) -> datetime:
     """Aware UTC; a naive time is taken as the town's local time."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=TOWN_TZ)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -150,6 +150,6 @@ def parse_datetime(value: Any) -> datetime:
 
 def _from_unix(seconds: float) -> datetime:
     try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError) as exc:
         raise ValueError(f"timestamp out of range: {seconds!r}") from exc

@@ -78,12 +78,7 @@ def read_vk(
 def _is_comment(record: Any) -> bool:
     """wall.getComments items carry post_id; newsfeed.get posts carry post_id
     too, but with source_id or post_type."""
-    return (
-        isinstance(record, dict)
-        and "post_id" in record
-        and "post_type" not in record
-        and "source_id" not in record
-    )
+    return isinstance(record, dict) and "post_id" in record and "post_type" not in record and "source_id" not in record
 
 
 def _author(names: Mapping[str, str], author_id: Any) -> str | None:
@@ -100,9 +95,7 @@ def _no_text_reason(record: dict[str, Any], what: str) -> str:
     return f"{what} has empty text"
 
 
-def _post(
-    checker: Checker, names: Mapping[str, str], record: Any, position: str
-) -> Iterator[ReadItem]:
+def _post(checker: Checker, names: Mapping[str, str], record: Any, position: str) -> Iterator[ReadItem]:
     if not isinstance(record, dict):
         yield checker.not_an_object(position, record)
         return
@@ -129,9 +122,7 @@ def _post(
         comments = comments.get("items")
     if isinstance(comments, list):
         for j, comment in enumerate(comments):
-            yield from _comment(
-                checker, names, comment, f"{position}.comments[{j}]", owner_id, post_id, None
-            )
+            yield from _comment(checker, names, comment, f"{position}.comments[{j}]", owner_id, post_id, None)
 
 
 def _comment(
@@ -173,9 +164,7 @@ def _comment(
     replies = thread.get("items") if isinstance(thread, dict) else None
     if isinstance(replies, list):
         for k, reply in enumerate(replies):
-            yield from _comment(
-                checker, names, reply, f"{position}.thread[{k}]", owner_id, post_id, comment_id
-            )
+            yield from _comment(checker, names, reply, f"{position}.thread[{k}]", owner_id, post_id, comment_id)
 
 
 def collect_names(source: Source) -> dict[str, str]:
@@ -226,9 +215,7 @@ def _names_from(stream: BinaryIO) -> dict[str, str]:
                     name = entry.get("name")
                     key = str(-abs(int(entry["id"])))
                 else:
-                    name = " ".join(
-                        str(p) for p in (entry.get("first_name"), entry.get("last_name")) if p
-                    )
+                    name = " ".join(str(p) for p in (entry.get("first_name"), entry.get("last_name")) if p)
                     key = str(entry["id"])
                 if name:
                     names[key] = str(name)

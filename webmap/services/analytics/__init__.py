@@ -14,28 +14,86 @@ category by its type or by a case it answers, to a channel by the messages of it
 - ``lists``: the cases and works behind a figure
 - ``places``: districts GeoJSON, hot spots without works, the report's small map
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from webmap.services.analytics.base import (CASE_GROUPS, STEPS, Column, Filters, HotspotParams, Table, tune,
-                                            utc_now)
-from webmap.services.analytics.figures import (SUMMARY_TABLE, Rollup, buckets, by_category, by_channel, by_district,
-                                               rollup, summary, summary_table, time_to_done, trend, works_by_type)
+from webmap.services.analytics.base import CASE_GROUPS, STEPS, Column, Filters, HotspotParams, Table, tune, utc_now
+from webmap.services.analytics.figures import (
+    SUMMARY_TABLE,
+    Rollup,
+    buckets,
+    by_category,
+    by_channel,
+    by_district,
+    rollup,
+    summary,
+    summary_table,
+    time_to_done,
+    trend,
+    works_by_type,
+)
 from webmap.services.analytics.lists import CASE_COLUMNS, WORK_COLUMNS, cases, count_cases, works
-from webmap.services.analytics.places import (HOTSPOT_COLUMNS, Hotspot, district_svg, districts_geojson, hotspots,
-                                              hotspots_table, metric_scale)
-from webmap.services.analytics.receptions import (Receptions, reception_list, reception_totals, receptions,
-                                                  receptions_by_category, receptions_by_person)
+from webmap.services.analytics.places import (
+    HOTSPOT_COLUMNS,
+    Hotspot,
+    district_svg,
+    districts_geojson,
+    hotspots,
+    hotspots_table,
+    metric_scale,
+)
+from webmap.services.analytics.receptions import (
+    Receptions,
+    reception_list,
+    reception_totals,
+    receptions,
+    receptions_by_category,
+    receptions_by_person,
+)
 
 __all__ = [
-    "CASE_COLUMNS", "CASE_GROUPS", "HOTSPOT_COLUMNS", "STEPS", "SUMMARY_TABLE", "WORK_COLUMNS", "Column", "Dashboard",
-    "Filters", "Hotspot", "HotspotParams", "Receptions", "Rollup", "Table", "buckets", "by_category", "by_channel",
-    "by_district", "cases", "count_cases", "dashboard", "district_svg", "districts_geojson", "hotspots",
-    "hotspots_table", "metric_scale", "reception_list", "reception_totals", "receptions", "receptions_by_category",
-    "receptions_by_person", "rollup", "summary", "summary_table", "time_to_done", "trend", "works", "works_by_type",
+    "CASE_COLUMNS",
+    "CASE_GROUPS",
+    "HOTSPOT_COLUMNS",
+    "STEPS",
+    "SUMMARY_TABLE",
+    "WORK_COLUMNS",
+    "Column",
+    "Dashboard",
+    "Filters",
+    "Hotspot",
+    "HotspotParams",
+    "Receptions",
+    "Rollup",
+    "Table",
+    "buckets",
+    "by_category",
+    "by_channel",
+    "by_district",
+    "cases",
+    "count_cases",
+    "dashboard",
+    "district_svg",
+    "districts_geojson",
+    "hotspots",
+    "hotspots_table",
+    "metric_scale",
+    "reception_list",
+    "reception_totals",
+    "receptions",
+    "receptions_by_category",
+    "receptions_by_person",
+    "rollup",
+    "summary",
+    "summary_table",
+    "time_to_done",
+    "trend",
+    "works",
+    "works_by_type",
 ]
 
 
@@ -61,7 +119,14 @@ def dashboard(f: Filters, now: datetime | None = None) -> Dashboard:
     cells = rollup(f, now)  # one scan of the cases for the summary, categories, districts and trend
     reception = receptions(f)
     return Dashboard(
-        filters=f, summary=summary(f, now, cases=cells), categories=by_category(f, now, cases=cells),
-        districts=by_district(f, now, cases=cells), channels=by_channel(f), trend=trend(f, cases=cells),
-        works=works_by_type(f), receptions_people=reception.people, receptions_categories=reception.categories,
-        receptions=reception.totals)
+        filters=f,
+        summary=summary(f, now, cases=cells),
+        categories=by_category(f, now, cases=cells),
+        districts=by_district(f, now, cases=cells),
+        channels=by_channel(f),
+        trend=trend(f, cases=cells),
+        works=works_by_type(f),
+        receptions_people=reception.people,
+        receptions_categories=reception.categories,
+        receptions=reception.totals,
+    )

@@ -3,10 +3,11 @@
 Every value reaches SQL as a bound parameter; SQL text is built only from the fixed
 fragments here (aliases are ours, never input).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,12 +34,12 @@ class Filters:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.date_from, time(0), ZoneInfo(self.tz)).astimezone(timezone.utc)
+        return datetime.combine(self.date_from, time(0), ZoneInfo(self.tz)).astimezone(UTC)
 
     @property
     def end(self) -> datetime:
         """The first moment after the period (midnight after ``date_to``)."""
-        return datetime.combine(self.date_to + timedelta(days=1), time(0), ZoneInfo(self.tz)).astimezone(timezone.utc)
+        return datetime.combine(self.date_to + timedelta(days=1), time(0), ZoneInfo(self.tz)).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Table:
 
 # -- SQL fragments ---------------------------------------------------------------------------------
 
+
 def case_where(f: Filters, alias: str = "a") -> tuple[str, dict[str, Any]]:
     """WHERE text and parameters selecting the filtered cases (``alias`` is ours, never input)."""
     parts = [f"{alias}.created_at >= :start", f"{alias}.created_at < :end"]
@@ -84,8 +86,9 @@ def case_where(f: Filters, alias: str = "a") -> tuple[str, dict[str, Any]]:
         parts.append(f"{alias}.category_code = ANY(:categories)")
         params["categories"] = list(f.categories)
     if f.channels:
-        parts.append(f"EXISTS (SELECT 1 FROM source_messages fm WHERE fm.appeal_id = {alias}.id"
-                     f" AND fm.channel = ANY(:channels))")
+        parts.append(
+            f"EXISTS (SELECT 1 FROM source_messages fm WHERE fm.appeal_id = {alias}.id AND fm.channel = ANY(:channels))"
+        )
         params["channels"] = list(f.channels)
     return " AND ".join(parts), params
 
@@ -95,18 +98,24 @@ def work_where(f: Filters, alias: str = "w") -> tuple[str, dict[str, Any]]:
     parts = [f"{alias}.status = 'done'", f"{alias}.done_at >= :start", f"{alias}.done_at < :end"]
     params: dict[str, Any] = {"start": f.start, "end": f.end}
     if f.districts:
-        parts.append(f"EXISTS (SELECT 1 FROM districts fd WHERE fd.id = ANY(:districts)"
-                     f" AND ST_Intersects(fd.geom, {alias}.geom))")
+        parts.append(
+            f"EXISTS (SELECT 1 FROM districts fd WHERE fd.id = ANY(:districts)"
+            f" AND ST_Intersects(fd.geom, {alias}.geom))"
+        )
         params["districts"] = list(f.districts)
     if f.categories:
-        parts.append(f"({alias}.type_code = ANY(:categories) OR EXISTS (SELECT 1 FROM work_appeals fwa"
-                     f" JOIN appeals fa ON fa.id = fwa.appeal_id WHERE fwa.work_id = {alias}.id"
-                     f" AND fa.category_code = ANY(:categories)))")
+        parts.append(
+            f"({alias}.type_code = ANY(:categories) OR EXISTS (SELECT 1 FROM work_appeals fwa"
+            f" JOIN appeals fa ON fa.id = fwa.appeal_id WHERE fwa.work_id = {alias}.id"
+            f" AND fa.category_code = ANY(:categories)))"
+        )
         params["categories"] = list(f.categories)
     if f.channels:
-        parts.append(f"EXISTS (SELECT 1 FROM work_appeals fwa JOIN source_messages fm"
-                     f" ON fm.appeal_id = fwa.appeal_id WHERE fwa.work_id = {alias}.id"
-                     f" AND fm.channel = ANY(:channels))")
+        parts.append(
+            f"EXISTS (SELECT 1 FROM work_appeals fwa JOIN source_messages fm"
+            f" ON fm.appeal_id = fwa.appeal_id WHERE fwa.work_id = {alias}.id"
+            f" AND fm.channel = ANY(:channels))"
+        )
         params["channels"] = list(f.channels)
     return " AND ".join(parts), params
 
@@ -141,8 +150,9 @@ def tune() -> None:
     on queries of this size (DBSCAN's high cost estimate would always trigger it)."""
     value = current_app.config.get("WEBMAP_ANALYTICS_WORK_MEM", "64MB")
     if value:
-        db.session.execute(text("SELECT set_config('work_mem', :v, true), set_config('jit', 'off', true)"),
-                           {"v": str(value)})
+        db.session.execute(
+            text("SELECT set_config('work_mem', :v, true), set_config('jit', 'off', true)"), {"v": str(value)}
+        )
 
 
 def fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -155,6 +165,4 @@ def share(part: int, whole: int) -> float | None:
 
 
 def utc_now(now: datetime | None) -> datetime:
-    return now or datetime.now(timezone.utc)
-
-
+    return now or datetime.now(UTC)

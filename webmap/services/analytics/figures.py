@@ -6,6 +6,7 @@ category, district and week or month, which the summary, the category and distri
 trend all add up. Time to done needs the cases themselves (percentile_cont), channels need their
 messages: one query each.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,8 +17,18 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown translated
 
-from webmap.services.analytics.base import (STATUS_COUNTS, STEPS, Column, Filters, Table, case_where, fetch, share,
-                                            utc_now, work_where)
+from webmap.services.analytics.base import (
+    STATUS_COUNTS,
+    STEPS,
+    Column,
+    Filters,
+    Table,
+    case_where,
+    fetch,
+    share,
+    utc_now,
+    work_where,
+)
 
 COUNTS = ("received", "waiting", "in_work", "done", "rejected", "duplicates", "overdue")
 
@@ -47,10 +58,13 @@ def rollup(f: Filters, now: datetime | None = None) -> Rollup:
     # in UTC): a binary search per case, cheaper than a time-zone conversion per case.
     tz = ZoneInfo(f.tz)
     bounds = [datetime.combine(d, time(0), tz) for d in starts]
-    cells = fetch(f"""
+    cells = fetch(
+        f"""
         SELECT a.category_code AS category, a.district_id AS district,
                width_bucket(a.created_at, CAST(:bounds AS timestamptz[])) AS bucket, {STATUS_COUNTS}
-        FROM appeals a WHERE {where} GROUP BY 1, 2, 3""", {**params, "now": utc_now(now), "bounds": bounds})
+        FROM appeals a WHERE {where} GROUP BY 1, 2, 3""",
+        {**params, "now": utc_now(now), "bounds": bounds},
+    )
     for cell in cells:
         cell["bucket"] = starts[cell["bucket"] - 1]  # every case is in the period: bucket >= 1
     return Rollup(f, cells)
@@ -62,11 +76,14 @@ def time_to_done(f: Filters) -> tuple[float | None, float | None]:
     A case closed before it was registered (imported after the fact, as the demo's are) has no
     meaningful time to done and is left out, rather than pulling the figures below zero."""
     where, params = case_where(f)
-    row = fetch(f"""
+    row = fetch(
+        f"""
         -- one sort for both; date_part gives double precision (extract: a slower numeric)
         SELECT percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY date_part('epoch', a.closed_at - a.created_at))
                AS seconds
-        FROM appeals a WHERE {where} AND a.status = 'done' AND a.closed_at >= a.created_at""", params)[0]
+        FROM appeals a WHERE {where} AND a.status = 'done' AND a.closed_at >= a.created_at""",
+        params,
+    )[0]
     seconds = row["seconds"] or [None, None]
     median, p90 = (None if s is None else round(s / 86400.0, 1) for s in seconds)
     return median, p90
@@ -97,16 +114,21 @@ SUMMARY_TABLE = (
 
 
 def summary_table(figures: dict[str, Any]) -> Table:
-    return Table("summary", _("Основные показатели"),
-                 [Column("figure", _("Показатель")), Column("value", _("Значение"), "float")],
-                 [{"key": key, "figure": title, "value": figures[key], "kind": kind}
-                  for key, title, kind in SUMMARY_TABLE])
+    return Table(
+        "summary",
+        _("Основные показатели"),
+        [Column("figure", _("Показатель")), Column("value", _("Значение"), "float")],
+        [{"key": key, "figure": title, "value": figures[key], "kind": kind} for key, title, kind in SUMMARY_TABLE],
+    )
 
 
 BREAKDOWN_COLUMNS = [
-    Column("received", _("Поступило"), "int"), Column("in_work", _("В работе"), "int"),
-    Column("done", _("Выполнено"), "int"), Column("rejected", _("Отклонено"), "int"),
-    Column("overdue", _("Просрочено"), "int"), Column("share_done", _("Доля выполненных, %"), "percent"),
+    Column("received", _("Поступило"), "int"),
+    Column("in_work", _("В работе"), "int"),
+    Column("done", _("Выполнено"), "int"),
+    Column("rejected", _("Отклонено"), "int"),
+    Column("overdue", _("Просрочено"), "int"),
+    Column("share_done", _("Доля выполненных, %"), "percent"),
 ]
 
 
@@ -117,11 +139,19 @@ def by_category(f: Filters, now: datetime | None = None, *, cases: Rollup | None
     rows = []
     for code, counts in cases.total("category").items():
         if counts["received"]:
-            rows.append({"code": code, "name_ru": names[code]["name_ru"], "name_en": names[code]["name_en"],
-                         **counts, "share_done": share(counts["done"], counts["received"])})
+            rows.append(
+                {
+                    "code": code,
+                    "name_ru": names[code]["name_ru"],
+                    "name_en": names[code]["name_en"],
+                    **counts,
+                    "share_done": share(counts["done"], counts["received"]),
+                }
+            )
     rows.sort(key=lambda r: (-r["received"], r["name_ru"]))
-    return Table("categories", _("Обращения по категориям"), [Column("name_ru", _("Категория"))] + BREAKDOWN_COLUMNS,
-                 rows)
+    return Table(
+        "categories", _("Обращения по категориям"), [Column("name_ru", _("Категория"))] + BREAKDOWN_COLUMNS, rows
+    )
 
 
 def by_district(f: Filters, now: datetime | None = None, *, cases: Rollup | None = None) -> Table:
@@ -138,20 +168,35 @@ def by_district(f: Filters, now: datetime | None = None, *, cases: Rollup | None
     for r in rows:
         r["share_done"] = share(r["done"], r["received"])
         r["per_1000"] = round(1000.0 * r["received"] / r["population"], 2) if r["population"] else None
-    return Table("districts", _("Обращения по микрорайонам"),
-                 [Column("name", _("Микрорайон")), Column("population", _("Население"), "int"),
-                  Column("per_1000", _("На 1000 жителей"), "float")] + BREAKDOWN_COLUMNS, rows)
+    return Table(
+        "districts",
+        _("Обращения по микрорайонам"),
+        [
+            Column("name", _("Микрорайон")),
+            Column("population", _("Население"), "int"),
+            Column("per_1000", _("На 1000 жителей"), "float"),
+        ]
+        + BREAKDOWN_COLUMNS,
+        rows,
+    )
 
 
 def by_channel(f: Filters) -> Table:
     """Cases by the channels their messages came through; a case reported twice counts twice."""
     where, params = case_where(f)
-    rows = fetch(f"""
+    rows = fetch(
+        f"""
         SELECT m.channel, count(DISTINCT a.id) AS received
         FROM appeals a JOIN source_messages m ON m.appeal_id = a.id
-        WHERE {where} AND a.status <> 'duplicate' GROUP BY m.channel ORDER BY received DESC, m.channel""", params)
-    return Table("channels", _("Обращения по каналам"),
-                 [Column("channel", _("Канал")), Column("received", _("Обращений"), "int")], rows)
+        WHERE {where} AND a.status <> 'duplicate' GROUP BY m.channel ORDER BY received DESC, m.channel""",
+        params,
+    )
+    return Table(
+        "channels",
+        _("Обращения по каналам"),
+        [Column("channel", _("Канал")), Column("received", _("Обращений"), "int")],
+        rows,
+    )
 
 
 def buckets(f: Filters) -> list[date]:
@@ -176,33 +221,61 @@ def trend(f: Filters, *, cases: Rollup | None = None) -> Table:
     cases = cases or rollup(f)
     per_bucket = cases.total("bucket")
     where, params = work_where(f)
-    works = {r["bucket"]: r["works"] for r in fetch(f"""
+    works = {
+        r["bucket"]: r["works"]
+        for r in fetch(
+            f"""
         SELECT CAST(date_trunc(:step, w.done_at AT TIME ZONE :tz) AS date) AS bucket, count(*) AS works
-        FROM works w WHERE {where} GROUP BY 1""", {**params, "step": f.step, "tz": f.tz})}
-    rows = [{"bucket": b, "received": per_bucket[b]["received"] if b in per_bucket else 0,
-             "done": per_bucket[b]["done"] if b in per_bucket else 0, "works": works.get(b, 0)}
-            for b in buckets(f)]
+        FROM works w WHERE {where} GROUP BY 1""",
+            {**params, "step": f.step, "tz": f.tz},
+        )
+    }
+    rows = [
+        {
+            "bucket": b,
+            "received": per_bucket[b]["received"] if b in per_bucket else 0,
+            "done": per_bucket[b]["done"] if b in per_bucket else 0,
+            "works": works.get(b, 0),
+        }
+        for b in buckets(f)
+    ]
     title = _("Динамика по неделям") if f.step == "week" else _("Динамика по месяцам")
-    return Table("trend", title,
-                 [Column("bucket", _("Начало недели") if f.step == "week" else _("Месяц"), "date"),
-                  Column("received", _("Поступило обращений"), "int"),
-                  Column("done", _("Из них выполнено"), "int"),
-                  Column("works", _("Выполнено работ"), "int")], rows)
+    return Table(
+        "trend",
+        title,
+        [
+            Column("bucket", _("Начало недели") if f.step == "week" else _("Месяц"), "date"),
+            Column("received", _("Поступило обращений"), "int"),
+            Column("done", _("Из них выполнено"), "int"),
+            Column("works", _("Выполнено работ"), "int"),
+        ],
+        rows,
+    )
 
 
 def works_by_type(f: Filters) -> Table:
     """Works done in the period by type; for a type done once, the district it was done in."""
     where, params = work_where(f)
-    rows = fetch(f"""
+    rows = fetch(
+        f"""
         SELECT w.type_code AS code, t.name_ru, t.name_en, count(*) AS count, min(place.name) AS place
         FROM works w JOIN work_types t ON t.code = w.type_code
         LEFT JOIN LATERAL (SELECT d.name FROM districts d
                            WHERE ST_Intersects(d.geom, ST_PointOnSurface(w.geom))
                            ORDER BY d.id LIMIT 1) place ON true
-        WHERE {where} GROUP BY w.type_code, t.name_ru, t.name_en ORDER BY count DESC, t.name_ru""", params)
+        WHERE {where} GROUP BY w.type_code, t.name_ru, t.name_en ORDER BY count DESC, t.name_ru""",
+        params,
+    )
     for r in rows:
         if r["count"] != 1:
             r["place"] = None
-    return Table("works", _("Выполненные работы по видам"),
-                 [Column("name_ru", _("Вид работ")), Column("count", _("Выполнено"), "int"),
-                  Column("place", _("Где (если одна)"))], rows)
+    return Table(
+        "works",
+        _("Выполненные работы по видам"),
+        [
+            Column("name_ru", _("Вид работ")),
+            Column("count", _("Выполнено"), "int"),
+            Column("place", _("Где (если одна)")),
+        ],
+        rows,
+    )

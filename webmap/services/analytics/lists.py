@@ -1,4 +1,5 @@
 """The cases and works behind the figures, for list pages and exports (CSV, XLSX, GeoJSON)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,22 +7,43 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown translated
 
-from webmap.services.analytics.base import (CASE_GROUPS, OPEN_SQL, Column, Filters, case_where, fetch, utc_now,
-                                            work_where)
+from webmap.services.analytics.base import (
+    CASE_GROUPS,
+    OPEN_SQL,
+    Column,
+    Filters,
+    case_where,
+    fetch,
+    utc_now,
+    work_where,
+)
 
 CASE_COLUMNS = [
-    Column("id", _("№"), "int"), Column("created_at", _("Поступило"), "datetime"),
-    Column("category", _("Категория")), Column("status", _("Статус")),
-    Column("district", _("Микрорайон")), Column("address", _("Адрес"), personal=True),
-    Column("deadline", _("Срок"), "datetime"), Column("closed_at", _("Закрыто"), "datetime"),
-    Column("overdue", _("Просрочено"), "text"), Column("channels", _("Каналы")),
+    Column("id", _("№"), "int"),
+    Column("created_at", _("Поступило"), "datetime"),
+    Column("category", _("Категория")),
+    Column("status", _("Статус")),
+    Column("district", _("Микрорайон")),
+    Column("address", _("Адрес"), personal=True),
+    Column("deadline", _("Срок"), "datetime"),
+    Column("closed_at", _("Закрыто"), "datetime"),
+    Column("overdue", _("Просрочено"), "text"),
+    Column("channels", _("Каналы")),
     Column("urls", _("Публикации")),
     Column("authors", _("Авторы"), personal=True),
 ]
 
 
-def cases(f: Filters, group: str = "received", *, ids: list[int] | None = None, now: datetime | None = None,
-          limit: int | None = None, offset: int = 0, geometry: bool = False) -> list[dict[str, Any]]:
+def cases(
+    f: Filters,
+    group: str = "received",
+    *,
+    ids: list[int] | None = None,
+    now: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    geometry: bool = False,
+) -> list[dict[str, Any]]:
     """The filtered cases of one group (see CASE_GROUPS), oldest first; ``ids`` narrows further."""
     where, params = case_where(f)
     where += f" AND {CASE_GROUPS[group]}"
@@ -30,7 +52,8 @@ def cases(f: Filters, group: str = "received", *, ids: list[int] | None = None, 
         params["ids"] = list(ids)
     geom = ", ST_X(a.point) AS lon, ST_Y(a.point) AS lat" if geometry else ""
     paging = " LIMIT :limit OFFSET :offset" if limit is not None else ""
-    rows = fetch(f"""
+    rows = fetch(
+        f"""
         SELECT a.id, a.created_at, a.category_code, c.name_ru AS category, c.name_en AS category_en,
                a.status, d.name AS district, a.address, a.deadline, a.closed_at, a.public_note,
                (a.status IN {OPEN_SQL} AND a.deadline < :now) AS is_overdue,
@@ -44,7 +67,8 @@ def cases(f: Filters, group: str = "received", *, ids: list[int] | None = None, 
                    array_remove(array_agg(DISTINCT m.author), NULL) AS authors
             FROM source_messages m WHERE m.appeal_id = a.id) msg ON true
         WHERE {where} ORDER BY a.created_at, a.id{paging}""",
-                 {**params, "now": utc_now(now), "limit": limit, "offset": offset})
+        {**params, "now": utc_now(now), "limit": limit, "offset": offset},
+    )
     for r in rows:
         r["overdue"] = r.pop("is_overdue")
         for key in ("channels", "urls", "authors"):
@@ -54,15 +78,17 @@ def cases(f: Filters, group: str = "received", *, ids: list[int] | None = None, 
 
 def count_cases(f: Filters, group: str = "received", now: datetime | None = None) -> int:
     where, params = case_where(f)
-    return fetch(f"SELECT count(*) AS n FROM appeals a WHERE {where} AND {CASE_GROUPS[group]}",
-                 {**params, "now": utc_now(now)})[0]["n"]
+    return fetch(
+        f"SELECT count(*) AS n FROM appeals a WHERE {where} AND {CASE_GROUPS[group]}", {**params, "now": utc_now(now)}
+    )[0]["n"]
 
 
 def works(f: Filters, *, geometry: bool = False) -> list[dict[str, Any]]:
     """The works done in the period under the filters, in the order they were done."""
     where, params = work_where(f)
     geom = ", ST_AsGeoJSON(w.geom, 6) AS geometry" if geometry else ""
-    return fetch(f"""
+    return fetch(
+        f"""
         SELECT w.id, w.type_code, t.name_ru AS type, t.name_en AS type_en, w.status, w.done_at,
                w.public_note, place.name AS district,
                ARRAY(SELECT wa.appeal_id FROM work_appeals wa WHERE wa.work_id = w.id ORDER BY 1) AS appeals
@@ -70,13 +96,17 @@ def works(f: Filters, *, geometry: bool = False) -> list[dict[str, Any]]:
         FROM works w JOIN work_types t ON t.code = w.type_code
         LEFT JOIN LATERAL (SELECT d.name FROM districts d WHERE ST_Intersects(d.geom, ST_PointOnSurface(w.geom))
                            ORDER BY d.id LIMIT 1) place ON true
-        WHERE {where} ORDER BY w.done_at, w.id""", params)
+        WHERE {where} ORDER BY w.done_at, w.id""",
+        params,
+    )
 
 
 WORK_COLUMNS = [
-    Column("id", _("№"), "int"), Column("type", _("Вид работ")), Column("status", _("Статус"), "work_status"),
-    Column("done_at", _("Выполнено"), "datetime"), Column("district", _("Микрорайон")),
-    Column("public_note", _("Примечание"), free_text=True), Column("appeals", _("Обращения")),
+    Column("id", _("№"), "int"),
+    Column("type", _("Вид работ")),
+    Column("status", _("Статус"), "work_status"),
+    Column("done_at", _("Выполнено"), "datetime"),
+    Column("district", _("Микрорайон")),
+    Column("public_note", _("Примечание"), free_text=True),
+    Column("appeals", _("Обращения")),
 ]
-
-

@@ -5,6 +5,7 @@ A reception is a SourceMessage of channel ``reception``; who received the visito
 (``received_by``, or a Russian header such as ``Принял``); its category is its case's, or triage's
 for a question that made no case.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown translated
 
 from webmap.services.analytics.base import Column, Filters, Table, fetch
+
 
 def received_by_headers() -> list[str]:
     """The header names of the reception log's "received by" column, normalised."""
@@ -25,12 +27,14 @@ def received_by_headers() -> list[str]:
 def _received_by_sql(alias: str = "m") -> str:
     """Who received the visitor, from the reception row as imported: the raw row's key is the
     header as written (``received_by``, ``Принял`` ...), so keys are normalised like headers."""
-    key = f"lower(translate(kv.key, '_-ёЁ' || chr(65279), '  ее'))"
+    key = "lower(translate(kv.key, '_-ёЁ' || chr(65279), '  ее'))"
     # the usual key first (cheap); the search of every key only for logs with other headers
-    return (f"coalesce(NULLIF(btrim({alias}.raw->>'received_by'), ''),"
-            f" (SELECT btrim(kv.value) FROM jsonb_each_text({alias}.raw) kv"
-            f" WHERE btrim(regexp_replace({key}, '[\\s:*\"'']+', ' ', 'g')) = ANY(:rb_headers)"
-            f" AND btrim(kv.value) <> '' LIMIT 1), '')")
+    return (
+        f"coalesce(NULLIF(btrim({alias}.raw->>'received_by'), ''),"
+        f" (SELECT btrim(kv.value) FROM jsonb_each_text({alias}.raw) kv"
+        f" WHERE btrim(regexp_replace({key}, '[\\s:*\"'']+', ' ', 'g')) = ANY(:rb_headers)"
+        f" AND btrim(kv.value) <> '' LIMIT 1), '')"
+    )
 
 
 def _reception_where(f: Filters) -> tuple[str, dict[str, Any]]:
@@ -60,28 +64,59 @@ def receptions(f: Filters) -> Receptions:
     """Questions and visitors of the personal receptions by who received them, by category and in
     all: one pass (grouping sets) over the reception messages of the period."""
     where, params = _reception_where(f)
-    rows = fetch(f"""
+    rows = fetch(
+        f"""
         SELECT GROUPING(r.received_by) AS no_person, GROUPING(r.code) AS no_code, r.received_by, r.code,
                c.name_ru, c.name_en, count(*) AS questions, count(DISTINCT r.visitor) AS visitors
         FROM (SELECT {_received_by_sql()} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
               FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id WHERE {where}) r
         LEFT JOIN categories c ON c.code = r.code
         GROUP BY GROUPING SETS ((r.received_by), (r.code, c.name_ru, c.name_en), ())
-        ORDER BY questions DESC, r.received_by, c.name_ru""", params)
-    people = [{"received_by": r["received_by"], "questions": r["questions"], "visitors": r["visitors"]}
-              for r in rows if not r["no_person"]]
-    categories = [{"code": r["code"], "name_ru": r["name_ru"] or r["code"], "name_en": r["name_en"],
-                   "questions": r["questions"], "visitors": r["visitors"]}
-                  for r in rows if r["no_person"] and not r["no_code"]]
+        ORDER BY questions DESC, r.received_by, c.name_ru""",
+        params,
+    )
+    people = [
+        {"received_by": r["received_by"], "questions": r["questions"], "visitors": r["visitors"]}
+        for r in rows
+        if not r["no_person"]
+    ]
+    categories = [
+        {
+            "code": r["code"],
+            "name_ru": r["name_ru"] or r["code"],
+            "name_en": r["name_en"],
+            "questions": r["questions"],
+            "visitors": r["visitors"],
+        }
+        for r in rows
+        if r["no_person"] and not r["no_code"]
+    ]
     total = next((r for r in rows if r["no_person"] and r["no_code"]), {"questions": 0, "visitors": 0})
     return Receptions(
-        Table("receptions_people", _("Личный приём: кто принимал"),
-              [Column("received_by", _("Кто принимал")), Column("visitors", _("Посетителей"), "int"),
-               Column("questions", _("Вопросов"), "int")], people, public=False),
-        Table("receptions_categories", _("Личный приём: с какими вопросами"),
-              [Column("name_ru", _("Категория")), Column("visitors", _("Посетителей"), "int"),
-               Column("questions", _("Вопросов"), "int")], categories, public=False),
-        {"questions": total["questions"], "visitors": total["visitors"]})
+        Table(
+            "receptions_people",
+            _("Личный приём: кто принимал"),
+            [
+                Column("received_by", _("Кто принимал")),
+                Column("visitors", _("Посетителей"), "int"),
+                Column("questions", _("Вопросов"), "int"),
+            ],
+            people,
+            public=False,
+        ),
+        Table(
+            "receptions_categories",
+            _("Личный приём: с какими вопросами"),
+            [
+                Column("name_ru", _("Категория")),
+                Column("visitors", _("Посетителей"), "int"),
+                Column("questions", _("Вопросов"), "int"),
+            ],
+            categories,
+            public=False,
+        ),
+        {"questions": total["questions"], "visitors": total["visitors"]},
+    )
 
 
 def receptions_by_person(f: Filters) -> Table:
@@ -96,8 +131,9 @@ def reception_totals(f: Filters) -> dict[str, int]:
     return receptions(f).totals
 
 
-def reception_list(f: Filters, received_by: str | None = None, category: str | None = None,
-                   limit: int = 1000, offset: int = 0) -> Table:
+def reception_list(
+    f: Filters, received_by: str | None = None, category: str | None = None, limit: int = 1000, offset: int = 0
+) -> Table:
     """The visitors behind a reception figure: personal data, for the dashboard's roles only."""
     where, params = _reception_where(f)
     if received_by is not None:
@@ -106,19 +142,27 @@ def reception_list(f: Filters, received_by: str | None = None, category: str | N
     if category is not None:
         where += f" AND {RECEPTION_CATEGORY} = :rcat"
         params["rcat"] = category
-    rows = fetch(f"""
+    rows = fetch(
+        f"""
         SELECT m.id, m.posted_at, m.author AS visitor, m.text AS question,
                {_received_by_sql()} AS received_by, {RECEPTION_CATEGORY} AS code, c.name_ru,
                m.appeal_id
         FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id
         LEFT JOIN categories c ON c.code = {RECEPTION_CATEGORY}
         WHERE {where} ORDER BY m.posted_at, m.id LIMIT :limit OFFSET :offset""",
-                 {**params, "limit": limit, "offset": offset})
-    return Table("receptions", _("Личный приём: посетители"),
-                 [Column("posted_at", _("Дата"), "datetime"),
-                  Column("visitor", _("Посетитель"), personal=True),
-                  Column("question", _("Вопрос"), personal=True),
-                  Column("received_by", _("Кто принимал")), Column("name_ru", _("Категория")),
-                  Column("appeal_id", _("Обращение №"), "int")], rows, public=False)
-
-
+        {**params, "limit": limit, "offset": offset},
+    )
+    return Table(
+        "receptions",
+        _("Личный приём: посетители"),
+        [
+            Column("posted_at", _("Дата"), "datetime"),
+            Column("visitor", _("Посетитель"), personal=True),
+            Column("question", _("Вопрос"), personal=True),
+            Column("received_by", _("Кто принимал")),
+            Column("name_ru", _("Категория")),
+            Column("appeal_id", _("Обращение №"), "int"),
+        ],
+        rows,
+        public=False,
+    )

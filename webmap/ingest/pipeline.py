@@ -110,7 +110,7 @@ class Importer:
         self.deadline_rules = cfg.get("WEBMAP_DEADLINES")
         self.tz = cfg.get("WEBMAP_TIMEZONE", "Asia/Yekaterinburg")
         self.districts = {name: id_ for id_, name in db.session.execute(select(District.id, District.name))}
-        self.categories = dict(db.session.execute(select(Category.code, Category.deadline_days)))
+        self.categories = dict(db.session.execute(select(Category.code, Category.deadline_days)).tuples().all())
         self.report = ImportReport()
 
     def run(self, items: Iterable[RawMessage | Rejected]) -> ImportReport:

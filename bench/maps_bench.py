@@ -329,8 +329,7 @@ def folium_pages(app: Any, points: list[tuple[float, float, str]], directory: Pa
     """The usual folium way: every point in the page, clustered in the browser (offline copies of the JS)."""
     import folium
     from folium.plugins import FastMarkerCluster, MarkerCluster
-
-    from webmap.maps.offline import make_offline
+    from folium_offline import make_offline  # beside this script
 
     (directory / "static").symlink_to(ROOT / "static")
     lat0 = statistics.mean(p[0] for p in points)

@@ -100,7 +100,7 @@ MATRIX: dict[str, dict[str, Row]] = {
     "operator.work_crew": {"POST": only("operator", ok=PASSES)},
     "operator.work_photo": {"POST": only("operator", ok=PASSES)},
     "operator.work_status": {"POST": only("operator", ok=PASSES)},
-    "operator_map.index": {"GET": only("operator")},
+    "operator.map_page": {"GET": only("operator")},
     "api.operator_features": {"GET": api_only("operator", ok=400)},  # needs a bbox
     "api.operator_heat": {"GET": api_only("operator", ok=400)},  # needs a bbox
     "api.operator_unplaced": {"GET": api_only("operator")},

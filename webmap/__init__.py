@@ -46,13 +46,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(operator_bp)
 
-    # maps: the map API, the operator's map and the crew page (webmap/api, webmap/operator_map, webmap/crew)
+    # maps: the map API and the crew page (webmap/api, webmap/crew)
     from webmap.api import bp as api_bp
     from webmap.crew import bp as crew_bp
-    from webmap.operator_map import bp as operator_map_bp
 
     app.register_blueprint(api_bp)
-    app.register_blueprint(operator_map_bp)
     app.register_blueprint(crew_bp)
     app.register_blueprint(admin_bp)
 

@@ -1,4 +1,7 @@
-"""The operator map page; its data comes from /api/operator/* by bbox."""
+"""The operator map page (/operator/map): every case, unplaced ones beside it, heat, placing by a click.
+
+Its data comes from /api/operator/* by bbox.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +9,16 @@ from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from webmap.auth.roles import restrict_blueprint
+from webmap.auth.roles import role_required
 from webmap.maps.detail import status_label
 from webmap.maps.page import base_config, categories
 from webmap.models.constants import APPEAL_STATUSES, OPEN_STATUSES
-from webmap.operator_map import bp
-
-restrict_blueprint(bp, "operator")  # admins pass too
+from webmap.operator import bp
 
 
 def case_url_template() -> str:
-    """The case page's URL with ``0`` for the id (the lead's operator.case_page)."""
-    try:
-        return url_for("operator.case_page", appeal_id=0)
-    except Exception:  # the operator pages are not registered: a plain path
-        return "/operator/cases/0"
+    """The case page's URL with ``0`` for the id, for the script to fill in."""
+    return url_for("operator.case_page", appeal_id=0)
 
 
 def page_config() -> dict[str, object]:
@@ -53,11 +51,12 @@ def page_config() -> dict[str, object]:
     return cfg
 
 
-@bp.get("")
-def index() -> ResponseReturnValue:
+@bp.get("/map")
+@role_required("operator")  # admins pass too
+def map_page() -> ResponseReturnValue:
     cfg = page_config()
     return render_template(
-        "operator_map/index.html",
+        "operator/map.html",
         map_config=cfg,
         categories=categories(),
         districts=cfg["districts"],

@@ -1,4 +1,4 @@
-"""Serve folium's front-end libraries from ``static/vendor`` instead of CDNs.
+"""Serve folium's front-end libraries from ``static/vendor`` instead of CDNs (maps_bench's folium pages).
 
 folium names each library it needs (``leaflet``, ``markerclusterjs`` ...) and
 points it at a CDN. The town's map must work with no network, so every named

@@ -1,4 +1,4 @@
-"""Jinja globals shared by every blueprint's templates."""
+"""Jinja globals shared by every blueprint's templates: URL helpers and the vocabularies' labels."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, request, url_for
 
-from webmap import labels
+from webmap.models.vocab import APPEAL_STATUS, CHANNEL, PRECISION, WORK_STATUS
 
 
 def url_with(**changes: Any) -> str:
@@ -17,5 +17,10 @@ def url_with(**changes: Any) -> str:
 
 
 def register(app: Flask) -> None:
-    labels.register(app)
-    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals.update(
+        url_with=url_with,
+        status_label=APPEAL_STATUS.label,
+        work_status_label=WORK_STATUS.label,
+        precision_label=PRECISION.label,
+        channel_label=CHANNEL.label,
+    )

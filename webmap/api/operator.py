@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from flask import Response, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -62,7 +61,7 @@ def operator_unplaced() -> Response:
     if categories:
         where.append(Appeal.category_code.in_(categories))
     total = db.session.scalar(select(func.count()).select_from(Appeal).where(*where))
-    name = Category.name_en if str(get_locale()) == "en" else Category.name_ru
+    name = Category.name
     first_text = (
         select(func.left(SourceMessage.text, 200))
         .where(SourceMessage.appeal_id == Appeal.id)

@@ -1,6 +1,6 @@
 """Role checks for views: ``role_required`` and friends.
 
-Roles are ``admin``, ``operator``, ``crew`` and ``analyst`` (webmap.models.constants.ROLES);
+Roles are ``admin``, ``operator``, ``crew`` and ``analyst`` (webmap.models.vocab.ROLE);
 an admin passes every role check. An anonymous visitor is sent to the login page
 (with ``next``), a logged-in user without the role gets 403::
 
@@ -26,6 +26,7 @@ from flask_login import current_user, login_required  # noqa: F401  (login_requi
 from werkzeug.exceptions import HTTPException
 
 from webmap.models.constants import ROLES
+from webmap.models.vocab import ROLE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,14 +34,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 def N_(msgid: str) -> str:
     """Mark a msgid for pybabel; it is translated where it is shown."""
     return msgid
-
-
-ROLE_LABELS = {
-    "admin": N_("администратор"),
-    "operator": N_("оператор"),
-    "crew": N_("бригада"),
-    "analyst": N_("аналитик"),
-}
 
 
 def _checked(roles: tuple[str, ...]) -> tuple[str, ...]:
@@ -97,7 +90,7 @@ def restrict_blueprint(bp: Blueprint, *roles: str) -> None:
 
 def role_label(role: str) -> str:
     """The role's name for people, in the page's language."""
-    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+    return ROLE.label(role)
 
 
 def forbidden(error: HTTPException) -> ResponseReturnValue:

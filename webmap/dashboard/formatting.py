@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import gettext as _
 
 from webmap.dashboard import bp
-from webmap.labels import CHANNEL, STATUS, WORK_STATUS, label
+from webmap.models.vocab import APPEAL_STATUS, CHANNEL, WORK_STATUS
 from webmap.services.analytics import Column
 
 DASH = "—"
@@ -32,16 +32,16 @@ def show(value: Any, kind: str = "text") -> str:
     if kind in ("float", "percent", "int") and isinstance(value, (int, float)):
         return format_decimal(value, "#,##0.#")
     if kind == "work_status":
-        return label(WORK_STATUS, value)
+        return WORK_STATUS.label(value)
     return str(value)
 
 
 def cell(row: dict[str, Any], column: Column) -> str:
     value = row.get(column.key)
     if column.key == "status" and column.kind == "text":
-        return label(STATUS, value)
+        return APPEAL_STATUS.label(value)
     if column.key == "channels" and isinstance(value, list):
-        return ", ".join(label(CHANNEL, v) for v in value) or DASH
+        return ", ".join(CHANNEL.label(v) for v in value) or DASH
     return show(value, column.kind)
 
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, request, url_for
-from flask_babel import get_locale  # lazy: pybabel finds _(), shown translated
 from flask_babel import lazy_gettext as _
 from werkzeug.routing import BuildError
 
 from webmap.dashboard.filters import Parsed, query_args
-from webmap.labels import CHANNEL, label
+from webmap.models.names import localized_name
+from webmap.models.vocab import CHANNEL
 from webmap.services import analytics as an
 from webmap.services.analytics import Table
 
@@ -25,12 +25,6 @@ CASE_GROUP_TITLES = {
     "duplicates": _("Объединённые дубликаты"),
     "overdue": _("Просроченные обращения"),
 }
-
-
-def category_name(row: dict[str, Any]) -> str:
-    if str(get_locale()) == "en" and row.get("name_en"):
-        return row["name_en"]
-    return row.get("name_ru") or row.get("code") or "—"
 
 
 def case_group(value: str | None) -> str:
@@ -102,9 +96,9 @@ def build(name: str, parsed: Parsed) -> Table:
     table = builder(parsed)
     for row in table.rows:  # names for people, in the page's language
         if "name_ru" in row:
-            row["name_ru"] = category_name(row) if "code" in row else row["name_ru"]
+            row["name_ru"] = localized_name(row) if "code" in row else row["name_ru"]
         if name == "channels":
-            row["channel"] = label(CHANNEL, row["channel"])
+            row["channel"] = CHANNEL.label(row["channel"])
     return table
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,16 +22,15 @@ from webmap.dashboard.tables import (
     case_group,
     case_link,
     cases_table,
-    category_name,
     chart,
     export_links,
     hotspot_or_404,
     reception_filters,
 )
 from webmap.extensions import db
-from webmap.labels import CHANNEL, label
 from webmap.models import Category, District
-from webmap.models.constants import CHANNELS
+from webmap.models.names import localized_name
+from webmap.models.vocab import CHANNEL
 from webmap.services import analytics as an
 
 PER_PAGE = 100
@@ -39,14 +38,10 @@ PER_PAGE = 100
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
     """The filter form's options, named in the page's language."""
-    english = str(get_locale()) == "en"
     return {
         "districts": [(str(d.id), d.name) for d in db.session.scalars(select(District).order_by(District.name))],
-        "categories": [
-            (c.code, c.name_en if english else c.name_ru)
-            for c in db.session.scalars(select(Category).order_by(Category.name_ru))
-        ],
-        "channels": [(c, label(CHANNEL, c)) for c in CHANNELS],
+        "categories": [(c.code, c.name) for c in db.session.scalars(select(Category).order_by(Category.name_ru))],
+        "channels": [(c, CHANNEL.label(c)) for c in CHANNEL],
     }
 
 
@@ -82,7 +77,7 @@ def _link_figures(data: an.Dashboard, qa: dict[str, Any]) -> None:
     """Each figure of the tables links to the list behind it; names are put in the page's language."""
     for table in (data.categories, data.works, data.receptions_categories):
         for row in table.rows:
-            row["name_ru"] = category_name(row)
+            row["name_ru"] = localized_name(row)
     for row in data.categories.rows:
         row["_links"] = {
             g: url_for("dashboard.cases", **{**qa, "category": row["code"], "group": g}) for g in LINKED_GROUPS
@@ -95,7 +90,7 @@ def _link_figures(data: an.Dashboard, qa: dict[str, Any]) -> None:
             row["_links"]["name"] = url_for("dashboard.report", **{**qa, "district": row["id"]})
     for row in data.channels.rows:
         row["_links"] = {"received": url_for("dashboard.cases", **{**qa, "channel": row["channel"]})}
-        row["channel"] = label(CHANNEL, row["channel"])
+        row["channel"] = CHANNEL.label(row["channel"])
     for row in data.receptions_people.rows:
         link = url_for("dashboard.receptions", **qa, received_by=row["received_by"])
         row["_links"] = {"questions": link, "visitors": link}
@@ -307,7 +302,7 @@ def receptions() -> Any:
     more = len(table.rows) > PER_PAGE
     table.rows = table.rows[:PER_PAGE]
     for row in table.rows:
-        row["name_ru"] = category_name(row)
+        row["name_ru"] = localized_name(row)
     extra = {k: v for k, v in (("received_by", who), ("rcat", rcat)) if v is not None}
     return render_template(
         "dashboard/receptions.html",
@@ -339,10 +334,10 @@ def report() -> Any:
     works = an.works_by_type(f)
     sentence = _sentence(parsed, works)  # before the names are put in the page's language
     for row in works.rows:
-        row["name_ru"] = category_name(row)
+        row["name_ru"] = localized_name(row)
     categories = an.by_category(f)
     for row in categories.rows:
-        row["name_ru"] = category_name(row)
+        row["name_ru"] = localized_name(row)
     spots = an.hotspots(f, parsed.hotspot)[:5]
     svg = an.district_svg(district.id if district else None, spots)
     return render_template(

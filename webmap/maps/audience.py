@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from webmap.models.constants import APPEAL_STATUSES, OPEN_STATUSES, WORK_STATUSES
+from webmap.models.vocab import APPEAL_STATUS, FIXED, OPEN, WORK_STATUS
+from webmap.models.vocab import PUBLIC as PUBLIC_GROUP
 
 LAYERS = ("works", "cases")
 
@@ -30,9 +31,9 @@ class Audience:
 PUBLIC = Audience(
     name="public",
     default_layers=("works", "cases"),
-    work_statuses=("in_work", "done"),
-    default_work_statuses=("done",),
-    case_statuses=("accepted", "in_work", "done"),
+    work_statuses=WORK_STATUS.group(PUBLIC_GROUP),
+    default_work_statuses=WORK_STATUS.group(FIXED),
+    case_statuses=APPEAL_STATUS.group(PUBLIC_GROUP),
     default_case_statuses=("in_work",),
     hides_old_fixed=True,
     may_filter_overdue=False,
@@ -41,10 +42,10 @@ PUBLIC = Audience(
 OPERATOR = Audience(
     name="operator",
     default_layers=("cases",),
-    work_statuses=WORK_STATUSES,
-    default_work_statuses=("planned", "in_work"),
-    case_statuses=APPEAL_STATUSES,
-    default_case_statuses=OPEN_STATUSES,
+    work_statuses=WORK_STATUS.codes,
+    default_work_statuses=WORK_STATUS.group(OPEN),
+    case_statuses=APPEAL_STATUS.codes,
+    default_case_statuses=APPEAL_STATUS.group(OPEN),
     hides_old_fixed=False,
     may_filter_overdue=True,
 )

@@ -21,24 +21,14 @@ from webmap.extensions import db
 from webmap.maps.audience import PUBLIC
 from webmap.maps.public_text import public_post_url, public_text, source_label
 from webmap.models import Appeal, SourceMessage, Work, WorkPhoto, work_appeals
+from webmap.models.vocab import APPEAL_STATUS, WORK_STATUS
 
 NEAR_HOUSE_M = 80
 NEAR_STREET_M = 250
 
 
 def status_label(kind: str, status: str) -> str:
-    labels = {
-        ("work", "planned"): _("запланирована"),
-        ("work", "in_work"): _("в работе"),
-        ("work", "done"): _("выполнена"),
-        ("case", "new"): _("новое"),
-        ("case", "accepted"): _("принято"),
-        ("case", "in_work"): _("в работе"),
-        ("case", "done"): _("решено"),
-        ("case", "rejected"): _("отклонено"),
-        ("case", "duplicate"): _("дубликат"),
-    }
-    return labels.get((kind, status), status)
+    return (WORK_STATUS if kind == "work" else APPEAL_STATUS).label(status)
 
 
 def where(lon: float, lat: float) -> str | None:

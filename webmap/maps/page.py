@@ -22,7 +22,7 @@ def locale() -> str:
 
 
 def work_types() -> list[dict[str, str]]:
-    name = WorkType.name_en if locale() == "en" else WorkType.name_ru
+    name = WorkType.name
     return [
         {"code": code, "name": n, "icon": icon}
         for code, n, icon in db.session.execute(select(WorkType.code, name, WorkType.icon).order_by(WorkType.code))
@@ -30,7 +30,7 @@ def work_types() -> list[dict[str, str]]:
 
 
 def categories() -> list[dict[str, str]]:
-    name = Category.name_en if locale() == "en" else Category.name_ru
+    name = Category.name
     return [{"code": code, "name": n} for code, n in db.session.execute(select(Category.code, name).order_by(name))]
 
 

@@ -23,15 +23,16 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webmap.extensions import db
-from webmap.models.constants import APPEAL_STATUSES, PLACED_BY, PRECISIONS, sql_in
+from webmap.models.names import LocalizedName
+from webmap.models.vocab import APPEAL_STATUS, OPEN, PLACED_BY, PRECISION
 
 if TYPE_CHECKING:
     from webmap.models.gazetteer import District
     from webmap.models.works import Work
 
 
-class Category(db.Model):
-    """A kind of problem; ``deadline_days`` overrides the channel's default."""
+class Category(LocalizedName, db.Model):
+    """A kind of problem; ``deadline_days`` overrides the channel's default; ``name`` is in the page's language."""
 
     __tablename__ = "categories"
 
@@ -75,9 +76,9 @@ class Appeal(db.Model):
 
     __tablename__ = "appeals"
     __table_args__ = (
-        CheckConstraint(sql_in("status", APPEAL_STATUSES), name="status"),
-        CheckConstraint(sql_in("precision", PRECISIONS), name="precision"),
-        CheckConstraint(sql_in("placed_by", PLACED_BY), name="placed_by"),
+        CheckConstraint(APPEAL_STATUS.check("status"), name="status"),
+        CheckConstraint(PRECISION.check("precision"), name="precision"),
+        CheckConstraint(PLACED_BY.check("placed_by"), name="placed_by"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
         CheckConstraint("(point IS NULL) = (precision = 'none')", name="point_precision"),
         CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)", name="duplicate_of"),
@@ -93,7 +94,7 @@ class Appeal(db.Model):
             "ix_appeals_point_open",
             "point",
             postgresql_using="gist",
-            postgresql_where=text("status IN ('new', 'accepted', 'in_work')"),
+            postgresql_where=text(APPEAL_STATUS.sql_group("status", OPEN)),
         ),
     )
 

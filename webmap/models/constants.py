@@ -1,44 +1,47 @@
-"""Closed vocabularies of the data model; the database checks them too."""
+"""The model's closed vocabularies as plain tuples of codes (defined in :mod:`webmap.models.vocab`)."""
 
 from __future__ import annotations
 
-CHANNELS = ("vk", "telegram", "ok", "pos", "reception", "phone", "manual", "open311", "csv")
-PUBLIC_CHANNELS = ("vk", "telegram", "ok")  # posts a resident may be linked to by URL
-
-APPEAL_STATUSES = ("new", "accepted", "in_work", "done", "rejected", "duplicate")
-OPEN_STATUSES = ("new", "accepted", "in_work")
-PRECISIONS = ("house", "interpolated_house", "street", "intersection", "landmark", "district", "none")
-PLACED_BY = ("auto", "operator")
-
-WORK_STATUSES = ("planned", "in_work", "done")
-ROLES = ("admin", "operator", "crew", "analyst")
-
-# Seeded into the categories table by the first migration; admins may add more.
-CATEGORIES = (
-    ("speed_bump", "Искусственные неровности", "Speed bumps"),
-    ("fence", "Ограждения, заборы", "Fences"),
-    ("streetlight", "Уличное освещение", "Street lighting"),
-    ("manhole", "Люки и колодцы", "Manholes"),
-    ("road", "Дороги, ямы, тротуары", "Roads and pavements"),
-    ("snow", "Снег и наледь", "Snow and ice"),
-    ("garbage", "Мусор и контейнерные площадки", "Garbage"),
-    ("yard", "Дворы и детские площадки", "Yards and playgrounds"),
-    ("water", "Водоснабжение и канализация", "Water and sewerage"),
-    ("heating", "Отопление и теплотрассы", "Heating"),
-    ("transport", "Общественный транспорт", "Public transport"),
-    ("other", "Другое", "Other"),
+from webmap.models.vocab import (
+    APPEAL_STATUS,
+    CATEGORIES,
+    CHANNEL,
+    CLOSED,
+    OPEN,
+    PRECISION,
+    PUBLIC,
+    ROLE,
+    WORK_STATUS,
+    WORK_TYPES,
+    sql_in,
 )
+from webmap.models.vocab import PLACED_BY as PLACED_BY_VOCAB
 
-WORK_TYPES = (
-    ("speed_bump", "Установлена искусственная неровность", "Speed bump installed", "speed_bump"),
-    ("fence", "Установлено ограждение", "Fence built", "fence"),
-    ("streetlight", "Отремонтировано или установлено освещение", "Streetlight repaired or installed", "streetlight"),
-    ("manhole", "Закрыт или заменён люк", "Manhole closed or replaced", "manhole"),
-    ("road", "Отремонтирована дорога", "Road repaired", "road"),
-)
+CHANNELS = CHANNEL.codes
+PUBLIC_CHANNELS = CHANNEL.group(PUBLIC)  # posts a resident may be linked to by URL
 
+APPEAL_STATUSES = APPEAL_STATUS.codes
+OPEN_STATUSES = APPEAL_STATUS.group(OPEN)
+CLOSED_STATUSES = APPEAL_STATUS.group(CLOSED)
+PRECISIONS = PRECISION.codes
+PLACED_BY = PLACED_BY_VOCAB.codes
 
-def sql_in(column: str, values: tuple[str, ...]) -> str:
-    """SQL text of a CHECK constraint that keeps ``column`` inside ``values``."""
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
+WORK_STATUSES = WORK_STATUS.codes
+OPEN_WORK_STATUSES = WORK_STATUS.group(OPEN)
+ROLES = ROLE.codes
+
+__all__ = [
+    "APPEAL_STATUSES",
+    "CATEGORIES",
+    "CHANNELS",
+    "CLOSED_STATUSES",
+    "OPEN_STATUSES",
+    "OPEN_WORK_STATUSES",
+    "PLACED_BY",
+    "PRECISIONS",
+    "PUBLIC_CHANNELS",
+    "ROLES",
+    "WORK_STATUSES",
+    "WORK_TYPES",
+    "sql_in",
+]

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webmap.extensions import db
-from webmap.models.constants import ROLES, sql_in
+from webmap.models.vocab import ROLE
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(sql_in("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(ROLE.check("role"), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)

@@ -10,7 +10,8 @@ from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webmap.extensions import db
-from webmap.models.constants import WORK_STATUSES, sql_in
+from webmap.models.names import LocalizedName
+from webmap.models.vocab import WORK_STATUS
 
 if TYPE_CHECKING:
     from webmap.models.cases import Appeal
@@ -24,8 +25,8 @@ work_appeals = Table(
 )
 
 
-class WorkType(db.Model):
-    """A kind of work (speed bump installed, ...); admins may add their own."""
+class WorkType(LocalizedName, db.Model):
+    """A kind of work (speed bump installed, ...); admins may add their own; ``name`` is in the page's language."""
 
     __tablename__ = "work_types"
 
@@ -38,7 +39,7 @@ class WorkType(db.Model):
 class Work(db.Model):
     __tablename__ = "works"
     __table_args__ = (
-        CheckConstraint(sql_in("status", WORK_STATUSES), name="status"),
+        CheckConstraint(WORK_STATUS.check("status"), name="status"),
         CheckConstraint("GeometryType(geom) IN ('POINT', 'LINESTRING', 'MULTILINESTRING')", name="geom_type"),
         CheckConstraint("(status = 'done') = (done_at IS NOT NULL)", name="done_at"),
         # maps (migration 0003): town-wide clustering of works reads only this index

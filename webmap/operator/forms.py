@@ -8,8 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from webmap.forms import BaseForm
-from webmap.labels import STATUS
-from webmap.models.constants import APPEAL_STATUSES
+from webmap.models.vocab import APPEAL_STATUS
 
 COMMENT = Length(max=2000)
 
@@ -19,7 +18,7 @@ class VersionedForm(BaseForm):
 
 
 class StatusForm(VersionedForm):
-    status = SelectField(_l("Новый статус"), choices=[(s, s) for s in APPEAL_STATUSES])
+    status = SelectField(_l("Новый статус"), choices=[(s, s) for s in APPEAL_STATUS])
     duplicate_of = IntegerField(_l("Дубликат обращения №"), validators=[Optional(), NumberRange(min=1)])
     comment = TextAreaField(_l("Комментарий"), validators=[COMMENT])
     public_note = TextAreaField(_l("Ответ для жителей"), validators=[Length(max=2000)])
@@ -58,7 +57,7 @@ class QueueFilter(BaseForm):
 
     status = SelectField(
         _l("Статус"),
-        choices=[("open", _l("открытые")), ("all", _l("все"))] + [(code, label) for code, label in STATUS.items()],
+        choices=[("open", _l("открытые")), ("all", _l("все")), *APPEAL_STATUS.choices()],
         default="open",
         validators=[Optional()],
     )

@@ -25,10 +25,11 @@ from webmap.forms import BaseForm
 from webmap.ingest.pipeline import Importer
 from webmap.ingest.readers import RawMessage
 from webmap.models import SourceMessage
+from webmap.models.vocab import CHANNEL, INTAKE
 from webmap.operator import bp
 from webmap.operator.views import OPERATORS
 
-CHANNELS = [("reception", _l("личный приём")), ("phone", _l("телефон")), ("manual", _l("другое (вручную)"))]
+CHANNELS = CHANNEL.choices(CHANNEL.group(INTAKE))
 
 
 class IntakeForm(BaseForm):

@@ -10,9 +10,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from webmap.auth.roles import role_required
-from webmap.maps.detail import status_label
 from webmap.maps.page import base_config, categories
-from webmap.models.constants import APPEAL_STATUSES, OPEN_STATUSES
+from webmap.models.vocab import APPEAL_STATUS, OPEN
 from webmap.operator import bp
 
 
@@ -30,7 +29,7 @@ def page_config() -> dict[str, object]:
         place=url_for("api.place", case_id=0),
         caseUrl=case_url_template(),
     )
-    cfg["statusLabels"] = {s: status_label("case", s) for s in APPEAL_STATUSES}
+    cfg["statusLabels"] = APPEAL_STATUS.labels()
     cfg["i18n"] = {
         "shown": _("На карте: %(n)s", n="%(n)s"),
         "shownClustered": _("В этой части карты: %(n)s (сгруппированы)", n="%(n)s"),
@@ -60,6 +59,6 @@ def map_page() -> ResponseReturnValue:
         map_config=cfg,
         categories=categories(),
         districts=cfg["districts"],
-        statuses=[(s, status_label("case", s)) for s in APPEAL_STATUSES],
-        open_statuses=OPEN_STATUSES,
+        statuses=APPEAL_STATUS.choices(),
+        open_statuses=APPEAL_STATUS.group(OPEN),
     )

@@ -14,10 +14,10 @@ from werkzeug.wrappers import Response
 
 from webmap.auth.roles import role_required
 from webmap.extensions import db
-from webmap.labels import STATUS
 from webmap.maps.page import base_config
 from webmap.models import Appeal, Category, StatusChange, User, WorkType
 from webmap.models.constants import OPEN_STATUSES
+from webmap.models.vocab import APPEAL_STATUS
 from webmap.operator import bp
 from webmap.operator.forms import (
     CategoryForm,
@@ -38,7 +38,7 @@ OPERATORS = ("operator", "admin")
 
 
 def _categories() -> list[tuple[str, str]]:
-    return [(c.code, c.name_ru) for c in db.session.scalars(select(Category).order_by(Category.name_ru))]
+    return [(c.code, c.name) for c in db.session.scalars(select(Category).order_by(Category.name))]
 
 
 def _appeal_or_404(appeal_id: int) -> Appeal:
@@ -103,9 +103,9 @@ def _case_context(appeal: Appeal) -> dict:
         "split": SplitForm(version=appeal.version),
         "work": WorkForm(version=appeal.version, type_code=appeal.category_code),
     }
-    forms["status"].status.choices = [(s, str(label)) for s, label in STATUS.items() if s != appeal.status]
+    forms["status"].status.choices = APPEAL_STATUS.choices(exclude=[appeal.status])
     forms["category"].category.choices = _categories()
-    forms["work"].type_code.choices = [(t.code, t.name_ru) for t in db.session.scalars(select(WorkType))]
+    forms["work"].type_code.choices = [(t.code, t.name) for t in db.session.scalars(select(WorkType))]
     forms["work"].crew_id.choices = crews
     return {
         "appeal": appeal,
@@ -154,7 +154,7 @@ def current_staff() -> User:
 def change_case_status(appeal_id: int):
     appeal = _appeal_or_404(appeal_id)
     form = StatusForm()
-    form.status.choices = [(s, s) for s in STATUS]
+    form.status.choices = [(s, s) for s in APPEAL_STATUS]
     if not form.validate():
         return _refused(appeal, form)
     original = db.session.get(Appeal, form.duplicate_of.data) if form.duplicate_of.data else None
@@ -272,7 +272,7 @@ def new_work(appeal_id: int):
     """Open a work at the case's place, answering this case and any others named."""
     appeal = _appeal_or_404(appeal_id)
     form = WorkForm()
-    form.type_code.choices = [(t.code, t.name_ru) for t in db.session.scalars(select(WorkType))]
+    form.type_code.choices = [(t.code, t.name) for t in db.session.scalars(select(WorkType))]
     form.crew_id.choices = [(0, "")] + [
         (u.id, u.username) for u in db.session.scalars(select(User).where(User.role == "crew", User.active.is_(True)))
     ]

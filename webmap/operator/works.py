@@ -14,9 +14,8 @@ from wtforms.validators import Length, Optional
 from webmap.auth.roles import role_required
 from webmap.extensions import db
 from webmap.forms import BaseForm
-from webmap.labels import WORK_STATUS
 from webmap.models import User, Work, WorkPhoto
-from webmap.models.constants import WORK_STATUSES
+from webmap.models.vocab import WORK_STATUS
 from webmap.operator import bp
 from webmap.operator.views import OPERATORS, current_staff
 from webmap.services.photos import PhotoError, remove_photo, store_photo
@@ -27,7 +26,7 @@ PER_PAGE = 50
 
 
 class WorkStatusForm(BaseForm):
-    status = SelectField(_l("Статус"), choices=[(s, s) for s in WORK_STATUSES])
+    status = SelectField(_l("Статус"), choices=[(s, s) for s in WORK_STATUS])
     public_note = TextAreaField(_l("Описание для жителей"), validators=[Length(max=2000)])
     comment = TextAreaField(_l("Комментарий"), validators=[Length(max=2000)])
 
@@ -63,7 +62,7 @@ def _work_page(work: Work, status: int = 200):
         "crew": CrewForm(crew_id=work.crew_id or 0),
         "photo": PhotoForm(),
     }
-    forms["status"].status.choices = [(s, str(label)) for s, label in WORK_STATUS.items() if s != work.status]
+    forms["status"].status.choices = WORK_STATUS.choices(exclude=[work.status])
     forms["crew"].crew_id.choices = _crews()
     return render_template("operator/work.html", work=work, forms=forms), status
 
@@ -73,11 +72,11 @@ def _work_page(work: Work, status: int = 200):
 def works():
     status = request.args.get("status", "")
     query = select(Work).options(selectinload(Work.type), selectinload(Work.crew), selectinload(Work.appeals))
-    if status in WORK_STATUSES:
+    if status in WORK_STATUS:
         query = query.where(Work.status == status)
     query = query.order_by(Work.status != "in_work", Work.status != "planned", Work.created_at.desc(), Work.id)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("operator/works.html", page=page, status=status)
+    return render_template("operator/works.html", page=page, status=status, statuses=WORK_STATUS.codes)
 
 
 @bp.get("/works/<int:work_id>")

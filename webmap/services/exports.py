@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from geo.pii import find_pii, redact
-from webmap.labels import CHANNEL, STATUS, WORK_STATUS, label
+from webmap.models.vocab import APPEAL_STATUS as STATUS
+from webmap.models.vocab import CHANNEL, WORK_STATUS, label
 from webmap.services.analytics import Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

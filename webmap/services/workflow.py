@@ -12,17 +12,10 @@ from datetime import UTC, datetime
 
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User
+from webmap.models.constants import CLOSED_STATUSES
+from webmap.models.vocab import APPEAL_STATUS
 
-# from -> statuses it may go to; "duplicate" needs the case it duplicates
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "new": frozenset({"accepted", "in_work", "done", "rejected", "duplicate"}),
-    "accepted": frozenset({"in_work", "done", "rejected", "duplicate"}),
-    "in_work": frozenset({"accepted", "done", "rejected", "duplicate"}),
-    "done": frozenset({"accepted"}),  # reopened: the resident says it is not fixed
-    "rejected": frozenset({"new", "accepted"}),
-    "duplicate": frozenset({"new", "accepted"}),
-}
-CLOSED = frozenset({"done", "rejected", "duplicate"})
+CLOSED = frozenset(CLOSED_STATUSES)
 
 
 class WorkflowError(ValueError):
@@ -70,7 +63,7 @@ def change_status(
     old = appeal.status
     if to == old:
         raise WorkflowError("Статус не изменился.")
-    if to not in TRANSITIONS.get(old, frozenset()):
+    if not APPEAL_STATUS.may_move(old, to):  # the allowed moves are the vocabulary's
         raise WorkflowError(f"Нельзя перевести обращение из «{old}» в «{to}».")
     if to == "duplicate":
         if duplicate_of is None or duplicate_of.id == appeal.id:

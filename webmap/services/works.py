@@ -13,13 +13,9 @@ from shapely.geometry.base import BaseGeometry
 
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User, Work
+from webmap.models.vocab import APPEAL_STATUS, WAITING, WORK_STATUS
 from webmap.services.workflow import CLOSED, WorkflowError, change_status
 
-WORK_TRANSITIONS: dict[str, frozenset[str]] = {
-    "planned": frozenset({"in_work", "done"}),
-    "in_work": frozenset({"planned", "done"}),
-    "done": frozenset({"in_work"}),  # reopened: the job was not finished
-}
 ALLOWED_GEOMETRIES = {"Point", "LineString", "MultiLineString"}
 
 
@@ -60,7 +56,7 @@ def open_work(
     db.session.flush()
     _record(work, None, "planned", user, None)
     for appeal in appeals:
-        if appeal.status in ("new", "accepted"):
+        if appeal.status in APPEAL_STATUS.group(WAITING):
             change_status(appeal, "in_work", user, comment=f"открыта работа №{work.id}")
     return work
 
@@ -76,7 +72,7 @@ def set_work_status(
 ) -> None:
     """Move a work; ``done`` closes its open cases with the work's public note."""
     old = work.status
-    if to not in WORK_TRANSITIONS.get(old, frozenset()):
+    if not WORK_STATUS.may_move(old, to):
         raise WorkflowError(f"Нельзя перевести работу из «{old}» в «{to}».")
     if public_note is not None:
         work.public_note = public_note

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from webmap.extensions import db
-from webmap.models.constants import OPEN_STATUSES
+from webmap.models.vocab import APPEAL_STATUS, OPEN, WAITING
 
 STEPS = ("week", "month")
 
@@ -121,25 +121,26 @@ def work_where(f: Filters, alias: str = "w") -> tuple[str, dict[str, Any]]:
 
 
 # Pieces of a status breakdown, shared by the summary and the tables.
-OPEN_SQL = "('" + "', '".join(OPEN_STATUSES) + "')"
+OPEN_CASE = APPEAL_STATUS.sql_group("a.status", OPEN)
+WAITING_CASE = APPEAL_STATUS.sql_group("a.status", WAITING)
 STATUS_COUNTS = f"""
     count(*) FILTER (WHERE a.status <> 'duplicate') AS received,
-    count(*) FILTER (WHERE a.status IN ('new', 'accepted')) AS waiting,
+    count(*) FILTER (WHERE {WAITING_CASE}) AS waiting,
     count(*) FILTER (WHERE a.status = 'in_work') AS in_work,
     count(*) FILTER (WHERE a.status = 'done') AS done,
     count(*) FILTER (WHERE a.status = 'rejected') AS rejected,
     count(*) FILTER (WHERE a.status = 'duplicate') AS duplicates,
-    count(*) FILTER (WHERE a.status IN {OPEN_SQL} AND a.deadline < :now) AS overdue"""
+    count(*) FILTER (WHERE {OPEN_CASE} AND a.deadline < :now) AS overdue"""
 
 # Groups of cases behind each figure (the lists the dashboard links to).
 CASE_GROUPS: dict[str, str] = {
     "received": "a.status <> 'duplicate'",
-    "waiting": "a.status IN ('new', 'accepted')",
+    "waiting": WAITING_CASE,
     "in_work": "a.status = 'in_work'",
     "done": "a.status = 'done'",
     "rejected": "a.status = 'rejected'",
     "duplicates": "a.status = 'duplicate'",
-    "overdue": f"a.status IN {OPEN_SQL} AND a.deadline < :now",
+    "overdue": f"{OPEN_CASE} AND a.deadline < :now",
 }
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown translated
 
+from webmap.models.vocab import CHANNEL, PUBLIC
 from webmap.services.analytics.base import (
     CASE_GROUPS,
-    OPEN_SQL,
+    OPEN_CASE,
     Column,
     Filters,
     case_where,
@@ -34,6 +35,9 @@ CASE_COLUMNS = [
 ]
 
 
+PUBLIC_POST = CHANNEL.sql_group("m.channel", PUBLIC)  # only posts of public channels have a URL to show
+
+
 def cases(
     f: Filters,
     group: str = "received",
@@ -56,13 +60,13 @@ def cases(
         f"""
         SELECT a.id, a.created_at, a.category_code, c.name_ru AS category, c.name_en AS category_en,
                a.status, d.name AS district, a.address, a.deadline, a.closed_at, a.public_note,
-               (a.status IN {OPEN_SQL} AND a.deadline < :now) AS is_overdue,
+               ({OPEN_CASE} AND a.deadline < :now) AS is_overdue,
                msg.channels, msg.urls, msg.authors{geom}
         FROM appeals a JOIN categories c ON c.code = a.category_code
         LEFT JOIN districts d ON d.id = a.district_id
         LEFT JOIN LATERAL (
             SELECT array_agg(DISTINCT m.channel) AS channels,
-                   array_remove(array_agg(DISTINCT m.url) FILTER (WHERE m.channel IN ('vk', 'telegram', 'ok')),
+                   array_remove(array_agg(DISTINCT m.url) FILTER (WHERE {PUBLIC_POST}),
                                 NULL) AS urls,
                    array_remove(array_agg(DISTINCT m.author), NULL) AS authors
             FROM source_messages m WHERE m.appeal_id = a.id) msg ON true

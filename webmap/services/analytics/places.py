@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown tran
 from sqlalchemy import text
 
 from webmap.extensions import db
-from webmap.services.analytics.base import OPEN_SQL, Column, Filters, HotspotParams, Table, case_where, fetch, tune
+from webmap.models.names import name_column
+from webmap.models.vocab import APPEAL_STATUS, OPEN
+from webmap.services.analytics.base import Column, Filters, HotspotParams, Table, case_where, fetch, tune
 from webmap.services.analytics.figures import by_district
 
 
@@ -116,12 +118,12 @@ def hotspots(f: Filters, p: HotspotParams) -> list[Hotspot]:
             FROM appeals a
             WHERE {where} AND a.point IS NOT NULL AND a.status NOT IN ('duplicate', 'rejected')),
         g AS (
-            SELECT category_code, cid, count(*) AS size, count(*) FILTER (WHERE status IN {OPEN_SQL}) AS open,
+            SELECT category_code, cid, count(*) AS size, count(*) FILTER (WHERE {APPEAL_STATUS.sql_group("status", OPEN)}) AS open,
                    array_agg(id ORDER BY id) AS ids, ST_Collect(point) AS pts,
                    min(created_at) AS first, max(created_at) AS last,
                    mode() WITHIN GROUP (ORDER BY district_id) AS district_id
             FROM c WHERE cid IS NOT NULL GROUP BY category_code, cid)
-        SELECT g.category_code, cat.name_ru AS category, g.size, g.open, g.ids, g.first, g.last,
+        SELECT g.category_code, {name_column("cat")} AS category, g.size, g.open, g.ids, g.first, g.last,
                ST_X(ST_Centroid(g.pts)) AS lon, ST_Y(ST_Centroid(g.pts)) AS lat, d.name AS district
         FROM g JOIN categories cat ON cat.code = g.category_code
         LEFT JOIN districts d ON d.id = g.district_id

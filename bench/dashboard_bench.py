@@ -65,7 +65,7 @@ SEED_SQL = [
     """UPDATE appeals a SET status = 'duplicate', duplicate_of_id = a.id - 1, closed_at = a.created_at + interval '1 hour'
        WHERE a.id % 25 = 0 AND a.id > 1""",
     # One message per case (every channel), a second one for 10 %.
-    """INSERT INTO source_messages (channel, external_id, url, author, text, posted_at, raw, appeal_id)
+    """INSERT INTO source_messages (channel, external_id, url, author, text, posted_at, raw, appeal_id, received_by)
        SELECT ch, 'bench-' || a.id || '-' || k,
               CASE WHEN ch IN ('vk', 'telegram', 'ok') THEN 'https://vk.com/wall-1_' || a.id || '_' || k END,
               'Житель ' || (a.id % 5000), 'Сообщение об обращении ' || a.id, a.created_at,
@@ -75,7 +75,9 @@ SEED_SQL = [
                                            'received_by', (ARRAY['Глава города', 'Заместитель главы',
                                                                  'Управделами', 'Депутат'])[1 + a.id % 4])
                    ELSE jsonb_build_object('text', 'Сообщение ' || a.id) END,
-              a.id
+              a.id,
+              CASE WHEN ch = 'reception'
+                   THEN (ARRAY['Глава города', 'Заместитель главы', 'Управделами', 'Депутат'])[1 + a.id % 4] END
        FROM appeals a
        CROSS JOIN LATERAL (  -- "a.id * 0": correlated, so drawn anew for every case
            SELECT k, (ARRAY['vk','vk','vk','telegram','telegram','ok','pos','pos','reception',

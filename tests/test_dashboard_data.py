@@ -100,13 +100,16 @@ def _message(
     raw: dict | None = None,
     url: str | None = None,
     triage: dict | None = None,
+    received_by: str | None = None,
 ) -> SourceMessage:
+    """A message as the importer stores it (``received_by`` is what the reader read from ``raw``)."""
     _n[0] += 1
     return SourceMessage(
         channel=channel,
         external_id=f"dash-{_n[0]}",
         text=text_,
         author=author,
+        received_by=received_by,
         url=url,
         posted_at=posted,
         raw=raw if raw is not None else {"text": text_},
@@ -224,6 +227,7 @@ def build_town() -> Town:
             "question": "Свет не горит у подъезда",
             "received_by": "Глава города",
         },
+        received_by="Глава города",
     )
     case("c5", "streetlight", "SHORE", "new", utc(2025, 4, 10, 6), deadline=utc(2025, 5, 10), messages=[r1])
     r2 = _message(
@@ -237,6 +241,7 @@ def build_town() -> Town:
             "Вопрос": "Свет не горит во дворе",
             "Принял": "Заместитель главы",
         },
+        received_by="Заместитель главы",
     )
     case("c6", "streetlight", "SHORE", "accepted", utc(2025, 5, 20, 6), deadline=far, messages=[r2])
     case(
@@ -288,6 +293,7 @@ def build_town() -> Town:
                 "received_by": "Глава города",
             },
             triage={"category": "water"},
+            received_by="Глава города",
         )
     )
 

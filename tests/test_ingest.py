@@ -207,3 +207,22 @@ def test_an_older_post_moves_the_case_start(app_ctx: None) -> None:
     db.session.refresh(case)
     assert len(case.messages) == 2
     assert case.created_at == datetime(2026, 10, 3, 9, tzinfo=UTC)
+
+
+def test_who_received_a_visitor_is_stored_at_import(app_ctx: None, tmp_path: Path, runner: FlaskCliRunner) -> None:
+    """The log's "received by" column, under any header, lands in its own column (analytics reads it)."""
+    log = tmp_path / "receptions.csv"
+    log.write_text(
+        "Дата;Посетитель;Вопрос;Кто принял:\n"
+        "2026-10-01;Анна Смирнова;Не горит фонарь на Мира 5;  Заместитель главы \n"
+        "2026-10-02;Пётр Сидоров;Яма у школы №2;\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["import", "reception", str(log)])
+    assert result.exit_code == 0, result.output
+    stored = dict(
+        db.session.execute(
+            select(SourceMessage.author, SourceMessage.received_by).where(SourceMessage.channel == "reception")
+        ).all()
+    )
+    assert stored == {"Анна Смирнова": "Заместитель главы", "Пётр Сидоров": None}

@@ -3,6 +3,7 @@ check that the models and the migrations describe the same schema."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -86,3 +87,37 @@ def test_spatial_columns_have_gist_indexes(scratch_app: Flask) -> None:
     assert {r[0] for r in rows} == {"addresses", "appeals", "districts", "landmarks", "streets", "works"}
     assert {r[2] for r in rows} == {4326}
     assert {r[0] for r in rows} <= indexed
+
+
+def test_received_by_is_filled_in_from_raw_records_imported_before(scratch_app: Flask) -> None:
+    """Reception messages stored before the column existed get it from their raw row, whatever the header."""
+    downgrade(revision="base")
+    upgrade(revision="0003")
+    rows = {
+        "plain": ("reception", {"received_by": " Глава города ", "visitor": "А"}),
+        "russian": ("reception", {"\ufeffКто принял:": "Заместитель главы", "Вопрос": "свет"}),
+        "blank": ("reception", {"Принял": "  ", "Вопрос": "вода"}),
+        "other channel": ("vk", {"received_by": "не приём"}),
+        "not an object": ("reception", ["Принял", "Глава"]),
+    }
+    with db.engine.begin() as conn:
+        for ext, (channel, raw) in rows.items():
+            conn.execute(
+                text(
+                    "INSERT INTO source_messages (channel, external_id, text, posted_at, raw) "
+                    "VALUES (:c, :e, 'текст', now(), CAST(:r AS jsonb))"
+                ),
+                {"c": channel, "e": ext, "r": json.dumps(raw, ensure_ascii=False)},
+            )
+    upgrade()
+    with db.engine.connect() as conn:
+        got = dict(conn.execute(text("SELECT external_id, received_by FROM source_messages")).all())
+    assert got == {
+        "plain": "Глава города",
+        "russian": "Заместитель главы",
+        "blank": None,
+        "other channel": None,
+        "not an object": None,
+    }
+    downgrade(revision="base")
+    upgrade()

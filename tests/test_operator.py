@@ -201,6 +201,7 @@ def test_reception_form_opens_a_case(operator: User, client: FlaskClient) -> Non
         "Пётр Сидоров",
         "Глава города",
     )
+    assert message.received_by == "Глава города"  # the column the reception figures read
     assert case.category_code == "streetlight" and case.address == "улица Мира, 5"
     assert message.raw["phone"] == "+7 912 000-00-00" and message.raw["entered_by"] == "olga"
 

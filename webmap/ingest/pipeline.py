@@ -163,6 +163,7 @@ class Importer:
                 "url": m.url,
                 "author": m.author,
                 "author_id": m.author_id,
+                "received_by": m.received_by,
                 "text": m.text,
                 "posted_at": m.posted_at,
                 "raw": m.raw,

@@ -57,6 +57,8 @@ class SourceMessage(db.Model):
     url: Mapped[str | None] = mapped_column(Text)  # only for public posts
     author: Mapped[str | None] = mapped_column(Text)  # personal data: never public
     author_id: Mapped[str | None] = mapped_column(String(200))  # personal data
+    # who took it (receptions, calls): read from the record at import, so analytics never parses ``raw``
+    received_by: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,9 +1,9 @@
 """Personal receptions: visitors and their questions by period, by who received them and by category,
 and the list of visitors behind each figure (personal data: for the dashboard's roles only).
 
-A reception is a SourceMessage of channel ``reception``; who received the visitor is in its raw row
-(``received_by``, or a Russian header such as ``Принял``); its category is its case's, or triage's
-for a question that made no case.
+A reception is a SourceMessage of channel ``reception``; who received the visitor is its
+``received_by`` (read from the log's column, whatever its header, at import); its category is its
+case's, or triage's for a question that made no case.
 """
 
 from __future__ import annotations
@@ -15,31 +15,12 @@ from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown tran
 
 from webmap.services.analytics.base import Column, Filters, Table, fetch
 
-
-def received_by_headers() -> list[str]:
-    """The header names of the reception log's "received by" column, normalised."""
-    from webmap.ingest.readers.csvtable import normalize_header
-    from webmap.ingest.readers.reception import COLUMNS
-
-    return sorted({normalize_header(n) for c in COLUMNS if c.field == "received_by" for n in c.names})
-
-
-def _received_by_sql(alias: str = "m") -> str:
-    """Who received the visitor, from the reception row as imported: the raw row's key is the
-    header as written (``received_by``, ``Принял`` ...), so keys are normalised like headers."""
-    key = "lower(translate(kv.key, '_-ёЁ' || chr(65279), '  ее'))"
-    # the usual key first (cheap); the search of every key only for logs with other headers
-    return (
-        f"coalesce(NULLIF(btrim({alias}.raw->>'received_by'), ''),"
-        f" (SELECT btrim(kv.value) FROM jsonb_each_text({alias}.raw) kv"
-        f" WHERE btrim(regexp_replace({key}, '[\\s:*\"'']+', ' ', 'g')) = ANY(:rb_headers)"
-        f" AND btrim(kv.value) <> '' LIMIT 1), '')"
-    )
+RECEIVED_BY = "coalesce(m.received_by, '')"  # '': the log did not say; one group of its own
 
 
 def _reception_where(f: Filters) -> tuple[str, dict[str, Any]]:
     parts = ["m.channel = 'reception'", "m.posted_at >= :start", "m.posted_at < :end"]
-    params: dict[str, Any] = {"start": f.start, "end": f.end, "rb_headers": received_by_headers()}
+    params: dict[str, Any] = {"start": f.start, "end": f.end}
     if f.districts:
         parts.append("a.district_id = ANY(:districts)")
         params["districts"] = list(f.districts)
@@ -68,7 +49,7 @@ def receptions(f: Filters) -> Receptions:
         f"""
         SELECT GROUPING(r.received_by) AS no_person, GROUPING(r.code) AS no_code, r.received_by, r.code,
                c.name_ru, c.name_en, count(*) AS questions, count(DISTINCT r.visitor) AS visitors
-        FROM (SELECT {_received_by_sql()} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
+        FROM (SELECT {RECEIVED_BY} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
               FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id WHERE {where}) r
         LEFT JOIN categories c ON c.code = r.code
         GROUP BY GROUPING SETS ((r.received_by), (r.code, c.name_ru, c.name_en), ())
@@ -137,7 +118,7 @@ def reception_list(
     """The visitors behind a reception figure: personal data, for the dashboard's roles only."""
     where, params = _reception_where(f)
     if received_by is not None:
-        where += f" AND {_received_by_sql()} = :who"
+        where += f" AND {RECEIVED_BY} = :who"
         params["who"] = received_by
     if category is not None:
         where += f" AND {RECEPTION_CATEGORY} = :rcat"
@@ -145,7 +126,7 @@ def reception_list(
     rows = fetch(
         f"""
         SELECT m.id, m.posted_at, m.author AS visitor, m.text AS question,
-               {_received_by_sql()} AS received_by, {RECEPTION_CATEGORY} AS code, c.name_ru,
+               {RECEIVED_BY} AS received_by, {RECEPTION_CATEGORY} AS code, c.name_ru,
                m.appeal_id
         FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id
         LEFT JOIN categories c ON c.code = {RECEPTION_CATEGORY}

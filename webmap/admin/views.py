@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -13,6 +12,7 @@ from webmap.admin import bp
 from webmap.extensions import db
 from webmap.forms import BaseForm
 from webmap.models import Category, WorkType
+from webmap.models.queries import reference
 
 CODE = Regexp(r"^[a-z][a-z0-9_]{1,49}$", message=_l("латинские строчные буквы, цифры и _"))
 
@@ -51,7 +51,7 @@ def work_types():
             return redirect(url_for("admin.work_types"))
     elif form.is_submitted():
         status = 400
-    types = db.session.scalars(select(WorkType).order_by(WorkType.name_ru)).all()
+    types = reference.work_types()
     return render_template("admin/work_types.html", form=form, types=types), status
 
 
@@ -70,5 +70,5 @@ def categories():
             return redirect(url_for("admin.categories"))
     elif form.is_submitted():
         status = 400
-    rows = db.session.scalars(select(Category).order_by(Category.name_ru)).all()
+    rows = reference.categories()
     return render_template("admin/categories.html", form=form, categories=rows), status

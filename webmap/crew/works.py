@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import text
 
-from webmap.extensions import db
 from webmap.maps.detail import where
-from webmap.models.names import name_column
-from webmap.models.vocab import OPEN, WORK_STATUS
+from webmap.models.queries import works as works_queries
+from webmap.models.vocab import WORK_STATUS
 
 
 def nav_links(lat: float, lon: float) -> dict[str, str]:
@@ -23,39 +21,9 @@ def nav_links(lat: float, lon: float) -> dict[str, str]:
 
 
 def assigned_works(user_id: int, lat: float | None = None, lon: float | None = None) -> list[dict[str, Any]]:
-    """Open works of crew ``user_id``; by distance (PostGIS, on the spheroid) when lat/lon are given."""
-    name = name_column("t")
-    located = lat is not None and lon is not None
-    distance = (
-        "ST_Distance(w.geom::geography, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography)" if located else "NULL"
-    )
-    rows = (
-        db.session.execute(
-            text(
-                f"SELECT w.id, w.type_code, {name} AS title, t.icon, w.status, w.public_note, w.created_at, "
-                "ST_X(ST_PointOnSurface(w.geom)) AS x, ST_Y(ST_PointOnSurface(w.geom)) AS y, "
-                f"{distance} AS distance "
-                "FROM works w JOIN work_types t ON t.code = w.type_code "
-                f"WHERE w.crew_id = :crew AND {WORK_STATUS.sql_group('w.status', OPEN)} "
-                f"ORDER BY {'distance' if located else 'w.created_at'}, w.id"
-            ),
-            {"crew": user_id, "lat": lat, "lon": lon},
-        )
-        .mappings()
-        .all()
-    )
-    ids = [r["id"] for r in rows]
-    cases: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
-    if ids:
-        for work_id, case_id, title, address in db.session.execute(
-            text(
-                f"SELECT wa.work_id, a.id, {name_column('c')}, a.address FROM work_appeals wa "
-                "JOIN appeals a ON a.id = wa.appeal_id JOIN categories c ON c.code = a.category_code "
-                "WHERE wa.work_id = ANY(:ids) ORDER BY a.id"
-            ),
-            {"ids": ids},
-        ):
-            cases[work_id].append({"id": case_id, "title": title, "address": address})
+    """Open works of crew ``user_id``, nearest first when lat/lon are given, ready for the crew page."""
+    rows = works_queries.open_works_of_crew(user_id, lat, lon)
+    cases = works_queries.cases_of_works([r["id"] for r in rows])
     out = []
     for r in rows:
         out.append(

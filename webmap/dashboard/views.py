@@ -9,7 +9,6 @@ from typing import Any
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from webmap.auth.roles import role_required
 from webmap.dashboard import EDITORS, VIEWERS, bp
@@ -28,8 +27,9 @@ from webmap.dashboard.tables import (
     reception_filters,
 )
 from webmap.extensions import db
-from webmap.models import Category, District
+from webmap.models import District
 from webmap.models.names import localized_name
+from webmap.models.queries import reference
 from webmap.models.vocab import CHANNEL
 from webmap.services import analytics as an
 
@@ -39,8 +39,8 @@ PER_PAGE = 100
 def _choices() -> dict[str, list[tuple[str, str]]]:
     """The filter form's options, named in the page's language."""
     return {
-        "districts": [(str(d.id), d.name) for d in db.session.scalars(select(District).order_by(District.name))],
-        "categories": [(c.code, c.name) for c in db.session.scalars(select(Category).order_by(Category.name_ru))],
+        "districts": [(str(d.id), d.name) for d in reference.districts()],
+        "categories": [(c.code, c.name) for c in reference.categories()],
         "channels": [(c, CHANNEL.label(c)) for c in CHANNEL],
     }
 
@@ -361,7 +361,7 @@ def report() -> Any:
 @role_required(*EDITORS)
 def districts() -> Any:
     """The admin's form of district populations (for cases per 1,000 residents)."""
-    items = list(db.session.scalars(select(District).order_by(District.name)))
+    items = list(reference.districts())
     form = population_form(items)
     if form.validate_on_submit():
         changed = 0

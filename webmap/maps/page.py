@@ -10,11 +10,9 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import get_locale
-from sqlalchemy import select
 
-from webmap.extensions import db
 from webmap.maps.layers import HOUSE_LABEL_MIN_ZOOM, district_list, town_bounds
-from webmap.models import Category, WorkType
+from webmap.models.queries import reference
 
 
 def locale() -> str:
@@ -22,16 +20,11 @@ def locale() -> str:
 
 
 def work_types() -> list[dict[str, str]]:
-    name = WorkType.name
-    return [
-        {"code": code, "name": n, "icon": icon}
-        for code, n, icon in db.session.execute(select(WorkType.code, name, WorkType.icon).order_by(WorkType.code))
-    ]
+    return reference.work_type_names()
 
 
 def categories() -> list[dict[str, str]]:
-    name = Category.name
-    return [{"code": code, "name": n} for code, n in db.session.execute(select(Category.code, name).order_by(name))]
+    return reference.category_names()
 
 
 def base_config() -> dict[str, Any]:

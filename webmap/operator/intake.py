@@ -15,16 +15,14 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webmap.auth.roles import role_required
-from webmap.extensions import db
 from webmap.forms import BaseForm
 from webmap.ingest.pipeline import Importer
 from webmap.ingest.readers import RawMessage
-from webmap.models import SourceMessage
+from webmap.models.queries import cases
 from webmap.models.vocab import CHANNEL, INTAKE
 from webmap.operator import bp
 from webmap.operator.views import OPERATORS
@@ -82,11 +80,7 @@ def intake():
     report = Importer(lambda text, channel: triage_message(f"{address}. {text}" if address else text, channel)).run(
         [message]
     )
-    appeal_id = db.session.scalar(
-        select(SourceMessage.appeal_id).where(
-            SourceMessage.channel == message.channel, SourceMessage.external_id == message.external_id
-        )
-    )
+    appeal_id = cases.case_of_message(message.channel, message.external_id)
     flash(
         _("Обращение зарегистрировано.") if report.new else _("Сообщение добавлено к открытому обращению."), "success"
     )

@@ -8,15 +8,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webmap.auth.roles import role_required
 from webmap.extensions import db
 from webmap.maps.page import base_config
-from webmap.models import Appeal, Category, StatusChange, User, WorkType
-from webmap.models.constants import OPEN_STATUSES
+from webmap.models import Appeal, User
+from webmap.models.queries import cases, people, reference
 from webmap.models.vocab import APPEAL_STATUS
 from webmap.operator import bp
 from webmap.operator.forms import (
@@ -37,12 +35,8 @@ PER_PAGE = 50
 OPERATORS = ("operator", "admin")
 
 
-def _categories() -> list[tuple[str, str]]:
-    return [(c.code, c.name) for c in db.session.scalars(select(Category).order_by(Category.name))]
-
-
 def _appeal_or_404(appeal_id: int) -> Appeal:
-    appeal = db.session.get(Appeal, appeal_id, options=[selectinload(Appeal.messages)])
+    appeal = cases.appeal_with_messages(appeal_id)
     if appeal is None:
         abort(404)
     return appeal
@@ -53,29 +47,13 @@ def _appeal_or_404(appeal_id: int) -> Appeal:
 def queue() -> str:
     """Cases to look at: new first, then unplaced, then overdue, oldest first."""
     form = QueueFilter(request.args)
-    form.category.choices = [("", _("все"))] + _categories()
+    form.category.choices = [("", _("все"))] + reference.category_choices()
     now = datetime.now(UTC)
-    overdue = (Appeal.deadline < now) & Appeal.status.in_(OPEN_STATUSES)
-    query = select(Appeal).options(selectinload(Appeal.messages), selectinload(Appeal.category))
     status = form.status.data if form.status.data in dict(form.status.choices) else "open"
-    if status == "open":
-        query = query.where(Appeal.status.in_(OPEN_STATUSES))
-    elif status != "all":
-        query = query.where(Appeal.status == status)
-    if form.category.data and form.category.data in dict(form.category.choices):
-        query = query.where(Appeal.category_code == form.category.data)
-    if request.args.get("unplaced") == "1":
-        query = query.where(Appeal.point.is_(None))
-    query = query.order_by(
-        case((Appeal.status == "new", 0), else_=1),
-        case((Appeal.point.is_(None), 0), else_=1),
-        case((overdue, 0), else_=1),
-        Appeal.created_at,
-        Appeal.id,
-    )
+    category = form.category.data if form.category.data in dict(form.category.choices) else None
+    query = cases.queue(status, category, unplaced=request.args.get("unplaced") == "1", now=now)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    counts = dict(db.session.execute(select(Appeal.status, func.count()).group_by(Appeal.status)).all())
-    unplaced = db.session.scalar(select(func.count()).where(Appeal.point.is_(None), Appeal.status.in_(OPEN_STATUSES)))
+    counts, unplaced = cases.status_counts(), cases.unplaced_open_count()
     return render_template(
         "operator/queue.html", page=page, form=form, counts=counts, unplaced=unplaced, is_overdue=is_overdue, now=now
     )
@@ -83,18 +61,8 @@ def queue() -> str:
 
 def _case_context(appeal: Appeal) -> dict:
     point = to_shape(appeal.point) if appeal.point is not None else None
-    trail = db.session.scalars(
-        select(StatusChange)
-        .where(StatusChange.appeal_id == appeal.id)
-        .options(selectinload(StatusChange.user))
-        .order_by(StatusChange.at, StatusChange.id)
-    )
-    crews = [(0, _("не назначена"))] + [
-        (u.id, u.full_name or u.username)
-        for u in db.session.scalars(
-            select(User).where(User.role == "crew", User.active.is_(True)).order_by(User.username)
-        )
-    ]
+    trail = cases.trail(appeal.id)
+    crews = people.crew_choices(_("не назначена"))
     forms = {
         "status": StatusForm(version=appeal.version),
         "category": CategoryForm(version=appeal.version, category=appeal.category_code),
@@ -104,13 +72,13 @@ def _case_context(appeal: Appeal) -> dict:
         "work": WorkForm(version=appeal.version, type_code=appeal.category_code),
     }
     forms["status"].status.choices = APPEAL_STATUS.choices(exclude=[appeal.status])
-    forms["category"].category.choices = _categories()
-    forms["work"].type_code.choices = [(t.code, t.name) for t in db.session.scalars(select(WorkType))]
+    forms["category"].category.choices = reference.category_choices()
+    forms["work"].type_code.choices = reference.work_type_choices()
     forms["work"].crew_id.choices = crews
     return {
         "appeal": appeal,
         "point": point,
-        "trail": list(trail),
+        "trail": trail,
         "forms": forms,
         "overdue": is_overdue(appeal),
         "map_config": base_config(),
@@ -180,7 +148,7 @@ def change_case_status(appeal_id: int):
 def change_case_category(appeal_id: int):
     appeal = _appeal_or_404(appeal_id)
     form = CategoryForm()
-    form.category.choices = _categories()
+    form.category.choices = reference.category_choices()
     if not form.validate():
         return _refused(appeal, form)
     try:
@@ -218,7 +186,7 @@ def place(appeal_id: int):
 
 def _other_cases(text: str, appeal: Appeal) -> list[Appeal]:
     ids = [i for i in parse_ids(text) if i != appeal.id]
-    found = list(db.session.scalars(select(Appeal).where(Appeal.id.in_(ids))))
+    found = cases.cases_by_ids(ids)
     if len(found) != len(set(ids)):
         raise WorkflowError(
             _(
@@ -272,10 +240,8 @@ def new_work(appeal_id: int):
     """Open a work at the case's place, answering this case and any others named."""
     appeal = _appeal_or_404(appeal_id)
     form = WorkForm()
-    form.type_code.choices = [(t.code, t.name) for t in db.session.scalars(select(WorkType))]
-    form.crew_id.choices = [(0, "")] + [
-        (u.id, u.username) for u in db.session.scalars(select(User).where(User.role == "crew", User.active.is_(True)))
-    ]
+    form.type_code.choices = reference.work_type_choices()
+    form.crew_id.choices = people.crew_choices("")
     if not form.validate():
         return _refused(appeal, form)
     if appeal.point is None:

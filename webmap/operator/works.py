@@ -6,15 +6,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from webmap.auth.roles import role_required
 from webmap.extensions import db
 from webmap.forms import BaseForm
-from webmap.models import User, Work, WorkPhoto
+from webmap.models import Work, WorkPhoto
+from webmap.models.queries import people
+from webmap.models.queries import works as works_queries
 from webmap.models.vocab import WORK_STATUS
 from webmap.operator import bp
 from webmap.operator.views import OPERATORS, current_staff
@@ -40,17 +40,8 @@ class PhotoForm(BaseForm):
     photo = FileField(_l("Фото"))
 
 
-def _crews() -> list[tuple[int, str]]:
-    return [(0, _("не назначена"))] + [
-        (u.id, u.full_name or u.username)
-        for u in db.session.scalars(
-            select(User).where(User.role == "crew", User.active.is_(True)).order_by(User.username)
-        )
-    ]
-
-
 def _work_or_404(work_id: int) -> Work:
-    work = db.session.get(Work, work_id, options=[selectinload(Work.appeals), selectinload(Work.photos)])
+    work = works_queries.work_with_details(work_id)
     if work is None:
         abort(404)
     return work
@@ -63,7 +54,7 @@ def _work_page(work: Work, status: int = 200):
         "photo": PhotoForm(),
     }
     forms["status"].status.choices = WORK_STATUS.choices(exclude=[work.status])
-    forms["crew"].crew_id.choices = _crews()
+    forms["crew"].crew_id.choices = people.crew_choices(_("не назначена"))
     return render_template("operator/work.html", work=work, forms=forms), status
 
 
@@ -71,11 +62,7 @@ def _work_page(work: Work, status: int = 200):
 @role_required(*OPERATORS)
 def works():
     status = request.args.get("status", "")
-    query = select(Work).options(selectinload(Work.type), selectinload(Work.crew), selectinload(Work.appeals))
-    if status in WORK_STATUS:
-        query = query.where(Work.status == status)
-    query = query.order_by(Work.status != "in_work", Work.status != "planned", Work.created_at.desc(), Work.id)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(works_queries.registry(status), per_page=PER_PAGE, error_out=False)
     return render_template("operator/works.html", page=page, status=status, statuses=WORK_STATUS.codes)
 
 
@@ -118,7 +105,7 @@ def work_status(work_id: int):
 def work_crew(work_id: int):
     work = _work_or_404(work_id)
     form = CrewForm()
-    form.crew_id.choices = _crews()
+    form.crew_id.choices = people.crew_choices(_("не назначена"))
     if not form.validate():
         return _refused(work_id, _("Нет такой бригады."))
     work.crew_id = form.crew_id.data or None

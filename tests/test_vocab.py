@@ -13,7 +13,17 @@ from tests import maps_seed as seed
 from webmap.extensions import db
 from webmap.models import Category, User
 from webmap.models.names import localized_name
-from webmap.models.vocab import APPEAL_STATUS, CHANNEL, CLOSED, OPEN, PUBLIC, WORK_STATUS, Vocabulary, term
+from webmap.models.vocab import (
+    APPEAL_STATUS,
+    CHANNEL,
+    CLOSED,
+    OPEN,
+    PUBLIC,
+    WORK_STATUS,
+    Vocabulary,
+    default_work_type,
+    term,
+)
 from webmap.services.workflow import WorkflowError, change_status
 
 
@@ -110,3 +120,13 @@ def test_operator_pages_name_categories_in_english(app_ctx: None, client: FlaskC
     assert "Street lighting" in page and "Уличное освещение" not in page
     refresh()
     assert "Уличное освещение" in client.get(f"/operator/cases/{case.id}").get_data(as_text=True)
+
+
+def test_a_new_work_starts_with_the_type_that_answers_the_category(app_ctx: None, client: FlaskClient, auth) -> None:
+    assert default_work_type("streetlight") == "streetlight"
+    assert default_work_type("snow") == "snow"  # no seeded type: one an admin may add under that code
+    auth.login("operator")
+    case = seed.appeal(category="fence", status="new", messages=[seed.message()])
+    db.session.flush()
+    page = client.get(f"/operator/cases/{case.id}").get_data(as_text=True)
+    assert '<option selected value="fence">' in page

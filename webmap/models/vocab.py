@@ -208,6 +208,7 @@ WORK_TYPES = (
 )
 
 
-def default_work_type(category: str) -> str | None:
-    """The seeded work type that answers a case of ``category``, if there is one."""
-    return next((w.code for w in WORK_TYPES if w.category == category), None)
+def default_work_type(category: str) -> str:
+    """The work type a new work for a case of ``category`` starts with: the seeded one that answers
+    it, else a type of the category's own code (one an admin may have added)."""
+    return next((w.code for w in WORK_TYPES if w.category == category), category)

@@ -15,7 +15,7 @@ from webmap.extensions import db
 from webmap.maps.page import base_config
 from webmap.models import Appeal, User
 from webmap.models.queries import cases, people, reference
-from webmap.models.vocab import APPEAL_STATUS
+from webmap.models.vocab import APPEAL_STATUS, default_work_type
 from webmap.operator import bp
 from webmap.operator.forms import (
     CategoryForm,
@@ -69,7 +69,7 @@ def _case_context(appeal: Appeal) -> dict:
         "place": PlaceForm(version=appeal.version),
         "merge": MergeForm(version=appeal.version),
         "split": SplitForm(version=appeal.version),
-        "work": WorkForm(version=appeal.version, type_code=appeal.category_code),
+        "work": WorkForm(version=appeal.version, type_code=default_work_type(appeal.category_code)),
     }
     forms["status"].status.choices = APPEAL_STATUS.choices(exclude=[appeal.status])
     forms["category"].category.choices = reference.category_choices()

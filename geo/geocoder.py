@@ -32,7 +32,7 @@ def _location(place: Place) -> Location:
     return Location(place.address, (place.lat, place.lon), place.raw())
 
 
-class GazetteerGeocoder(Geocoder):
+class GazetteerGeocoder(Geocoder):  # type: ignore[misc]  # geopy ships no types: Geocoder is Any
     """geopy Geocoder over a :class:`GazetteerIndex`; never touches the network."""
 
     def __init__(self, index: GazetteerIndex, *, reverse_max_distance: float = 150.0) -> None:

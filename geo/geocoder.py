@@ -17,7 +17,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
-from typing import Any
+from typing import Any, Literal, overload
 
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
@@ -40,6 +40,14 @@ class GazetteerGeocoder(Geocoder):  # type: ignore[misc]  # geopy ships no types
         self.index = index
         self.reverse_max_distance = reverse_max_distance
 
+    @overload
+    def geocode(
+        self, query: str | dict[str, Any], *, exactly_one: Literal[True] = True, timeout: Any = None
+    ) -> Location | None: ...
+    @overload
+    def geocode(
+        self, query: str | dict[str, Any], *, exactly_one: bool, timeout: Any = None
+    ) -> Location | list[Location] | None: ...
     def geocode(
         self, query: str | dict[str, Any], *, exactly_one: bool = True, timeout: Any = None
     ) -> Location | list[Location] | None:

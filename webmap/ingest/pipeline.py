@@ -29,7 +29,7 @@ from webmap.extensions import db
 from webmap.ingest.readers import RawMessage, Rejected
 from webmap.models import Appeal, Category, District, SourceMessage, StatusChange
 from webmap.models.constants import OPEN_STATUSES
-from webmap.services.deadlines import deadline_for
+from webmap.models.deadlines import deadline_for
 
 BATCH_SIZE = 500
 METRES_PER_DEGREE = 111_195.0

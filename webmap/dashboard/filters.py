@@ -105,7 +105,7 @@ def _number(
     return number
 
 
-def parse(args: MultiDict) -> Parsed:
+def parse(args: MultiDict[str, str]) -> Parsed:
     """Filters and hot-spot settings from ``args``; errors say what was wrong, in the page's language."""
     tz = current_app.config["WEBMAP_TIMEZONE"]
     errors: list[str] = []
@@ -183,7 +183,7 @@ def _plain(number: float) -> str:
     return f"{number:g}"
 
 
-def page_number(args: MultiDict) -> int:
+def page_number(args: MultiDict[str, str]) -> int:
     value = args.get("page", "1").strip()
     if not value.isdigit() or len(value) > 6 or int(value) < 1:
         return 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -85,7 +85,7 @@ def queue() -> str:
     )
 
 
-def _case_context(appeal: Appeal) -> dict:
+def _case_context(appeal: Appeal) -> dict[str, Any]:
     point = to_shape(appeal.point) if appeal.point is not None else None
     trail = db.session.scalars(
         select(StatusChange)

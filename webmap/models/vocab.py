@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 
 
 def sql_in(column: str, values: Iterable[str]) -> str:

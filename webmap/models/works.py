@@ -9,7 +9,7 @@ from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webmap.extensions import db
+from webmap.extensions import Model, db
 from webmap.models.names import LocalizedName
 from webmap.models.vocab import WORK_STATUS
 
@@ -25,7 +25,7 @@ work_appeals = Table(
 )
 
 
-class WorkType(LocalizedName, db.Model):
+class WorkType(LocalizedName, Model):
     """A kind of work (speed bump installed, ...); admins may add their own; ``name`` is in the page's language."""
 
     __tablename__ = "work_types"
@@ -36,7 +36,7 @@ class WorkType(LocalizedName, db.Model):
     icon: Mapped[str] = mapped_column(String(50), default="other", server_default="other")
 
 
-class Work(db.Model):
+class Work(Model):
     __tablename__ = "works"
     __table_args__ = (
         CheckConstraint(WORK_STATUS.check("status"), name="status"),
@@ -64,7 +64,7 @@ class Work(db.Model):
         return f"<Work {self.id} {self.type_code} {self.status}>"
 
 
-class WorkPhoto(db.Model):
+class WorkPhoto(Model):
     """A photo of a work, stored without EXIF; ``stage`` is before or after."""
 
     __tablename__ = "work_photos"

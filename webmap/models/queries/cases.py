@@ -20,7 +20,9 @@ def appeal_with_messages(appeal_id: int) -> Appeal | None:
     return db.session.get(Appeal, appeal_id, options=[selectinload(Appeal.messages)])
 
 
-def queue(status: str = "open", category: str | None = None, *, unplaced: bool = False, now: datetime) -> Select:
+def queue(
+    status: str = "open", category: str | None = None, *, unplaced: bool = False, now: datetime
+) -> Select[Appeal]:
     """Cases to look at: new first, then unplaced, then overdue, oldest first (``status``: a code,
     ``open`` or ``all``)."""
     open_ = Appeal.status.in_(APPEAL_STATUS.group(OPEN))

@@ -18,7 +18,7 @@ def work_with_details(work_id: int) -> Work | None:
     return db.session.get(Work, work_id, options=[selectinload(Work.appeals), selectinload(Work.photos)])
 
 
-def registry(status: str | None = None) -> Select:
+def registry(status: str | None = None) -> Select[Work]:
     """Works in work first, then planned, then done, newest first; only ``status`` if it is a work status."""
     query = select(Work).options(selectinload(Work.type), selectinload(Work.crew), selectinload(Work.appeals))
     if status in WORK_STATUS:

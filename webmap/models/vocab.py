@@ -18,10 +18,14 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 
+def sql_list(values: Iterable[str]) -> str:
+    """SQL text ``('a', 'b')`` of codes (our constants only, never input)."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 def sql_in(column: str, values: Iterable[str]) -> str:
     """SQL text ``column IN ('a', 'b')``: for CHECK constraints and filters (codes only, never input)."""
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
+    return f"{column} IN {sql_list(values)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,10 @@ class Vocabulary:
     def check(self, column: str) -> str:
         """The CHECK constraint text keeping ``column`` inside the vocabulary."""
         return sql_in(column, self.codes)
+
+    def sql_list(self, group: str) -> str:
+        """SQL text ``('a', 'b')`` of the codes of ``group``."""
+        return sql_list(self.group(group))
 
     def sql_group(self, column: str, group: str) -> str:
         """SQL ``column IN (...)`` for the codes of ``group``."""

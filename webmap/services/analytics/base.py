@@ -122,6 +122,7 @@ def work_where(f: Filters, alias: str = "w") -> tuple[str, dict[str, Any]]:
 
 # Pieces of a status breakdown, shared by the summary and the tables.
 OPEN_CASE = APPEAL_STATUS.sql_group("a.status", OPEN)
+OPEN_SQL = APPEAL_STATUS.sql_list(OPEN)  # the list alone, for other aliases
 WAITING_CASE = APPEAL_STATUS.sql_group("a.status", WAITING)
 STATUS_COUNTS = f"""
     count(*) FILTER (WHERE a.status <> 'duplicate') AS received,

@@ -130,3 +130,13 @@ def test_a_new_work_starts_with_the_type_that_answers_the_category(app_ctx: None
     db.session.flush()
     page = client.get(f"/operator/cases/{case.id}").get_data(as_text=True)
     assert '<option selected value="fence">' in page
+
+
+def test_the_open_cases_index_covers_exactly_the_open_statuses(app_ctx: None) -> None:
+    predicate = db.session.execute(
+        text(
+            "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = 'ix_appeals_point_open'"
+        )
+    ).scalar_one()
+    assert sorted(code for code in APPEAL_STATUS if f"'{code}'" in predicate) == sorted(APPEAL_STATUS.group(OPEN))

@@ -164,7 +164,7 @@ def public_case(case_id: int, locale: str = "ru") -> dict[str, Any] | None:
             "created": _iso(case.created_at),
             "closed_at": _iso(case.closed_at),
             "when": (
-                _("решено %(date)s", date=format_date(case.closed_at, "long"))
+                _("выполнено %(date)s", date=format_date(case.closed_at, "long"))
                 if case.status == "done" and case.closed_at
                 else _("поступило %(date)s", date=format_date(case.created_at, "long"))
             ),

@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     _configure_cookies(app)
     app.before_request(_forget_per_request_values)  # these two before CSRFProtect's check,
     app.before_request(_limit_urlencoded_body)  # which is the first to read a form
+    app.before_request(_limit_json_body)
     csrf.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.filters["nonce_scripts"] = nonce_scripts
@@ -63,7 +64,10 @@ def _configure_cookies(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", app.config["SESSION_COOKIE_SAMESITE"])
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
+    # the browser's expiry; the server refuses older logins itself (webmap.auth.session)
+    app.config.setdefault(
+        "REMEMBER_COOKIE_DURATION", timedelta(days=float(app.config.get("WEBMAP_LOGIN_MAX_AGE_DAYS", 14)))
+    )
 
 
 def _forget_per_request_values() -> None:
@@ -86,6 +90,14 @@ def _limit_urlencoded_body() -> None:
     if limit and request.mimetype == "application/x-www-form-urlencoded":
         current = request.max_content_length
         request.max_content_length = limit if current is None else min(current, limit)
+
+
+def _limit_json_body() -> None:
+    """A JSON body larger than ``WEBMAP_JSON_MAX_BYTES`` is refused with 413 when read."""
+    limit = current_app.config.get("WEBMAP_JSON_MAX_BYTES")
+    if limit and request.is_json:
+        current = request.max_content_length
+        request.max_content_length = int(limit) if current is None else min(current, int(limit))
 
 
 def csp_nonce() -> str:

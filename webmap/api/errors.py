@@ -9,10 +9,13 @@ from typing import Any
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from webmap.api import bp
 from webmap.auth.roles import has_role
+from webmap.errors import AppError, stale
+from webmap.extensions import db
 from webmap.maps.params import BadParameter
 
 GZIP_MIN_BYTES = 2048
@@ -54,6 +57,18 @@ def api_roles(*roles: str) -> Response | None:
 @bp.errorhandler(BadParameter)
 def _bad_parameter(exc: BadParameter) -> Response:
     return error(400, "bad_parameter", exc.message, parameter=exc.name)
+
+
+@bp.errorhandler(AppError)
+def _refused(exc: AppError) -> Response:
+    """A service's refusal: nothing it wrote is kept; its code, reason, message and values."""
+    db.session.rollback()
+    return error(exc.status, exc.code, exc.message(), reason=exc.reason, **exc.params)
+
+
+@bp.errorhandler(StaleDataError)
+def _stale(exc: StaleDataError) -> Response:
+    return _refused(stale(exc))
 
 
 @bp.errorhandler(HTTPException)

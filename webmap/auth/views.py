@@ -86,6 +86,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    """Log out everywhere: every session and remember cookie of the user ends, a copied one too."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     session.clear()
     logout_user()  # after clear(): it marks the remember cookie for deletion
     return redirect(url_for("public.index"))

@@ -43,6 +43,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.filters["nonce_scripts"] = nonce_scripts
+    app.jinja_env.filters["web_url"] = web_url
     app.after_request(set_security_headers)
     app.register_error_handler(CSRFError, _csrf_refused)
 
@@ -117,6 +118,20 @@ def nonce_scripts(html: str) -> str:
     if not html:
         return html
     return _SCRIPT_TAG.sub(f'<script nonce="{csp_nonce()}"', str(html))
+
+
+def web_url(url: object) -> str | None:
+    """``url`` if it is an absolute http(s) link with a host, else None: imported ``javascript:``,
+    ``data:``, ``vbscript:`` or relative URLs are never made into links (templates show them as text).
+    """
+    if not isinstance(url, str) or not url or len(url) > 2000:
+        return None
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return None  # browsers drop tabs and newlines: "java\tscript:" would run
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or "\\" in url:
+        return None
+    return url
 
 
 def tile_source(url: str | None) -> str | None:

@@ -20,7 +20,7 @@ from webmap.models.constants import WORK_STATUSES
 from webmap.operator import bp
 from webmap.operator.forms import VersionedForm
 from webmap.operator.views import OPERATORS, current_staff
-from webmap.services.photos import PhotoError, remove_photo, store_photo
+from webmap.services.photos import remove_photo, store_photo
 from webmap.services.works import assign_crew, set_work_status
 
 PER_PAGE = 50
@@ -144,10 +144,7 @@ def work_photo(work_id: int):
     if not form.validate() or upload is None or not upload.filename:
         return _refused(work_id, _("Выберите фотографию."))
     cfg = current_app.config
-    try:
-        path = store_photo(upload.stream, cfg["WEBMAP_UPLOAD_DIR"], cfg["WEBMAP_UPLOAD_MAX_BYTES"])
-    except PhotoError as exc:
-        return _refused(work_id, str(exc))
+    path = store_photo(upload.stream, cfg["WEBMAP_UPLOAD_DIR"], cfg["WEBMAP_UPLOAD_MAX_BYTES"])  # PhotoError: 400
     try:
         work.photos.append(WorkPhoto(stage=form.stage.data, path=path))
         db.session.commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from webmap.errors import AppError, BadInput, Conflict, InvalidTransition
+from webmap.errors import BadInput, Conflict, InvalidTransition
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User
 
@@ -24,10 +24,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "duplicate": frozenset({"new", "accepted"}),
 }
 CLOSED = frozenset({"done", "rejected", "duplicate"})
-
-
-# Every refusal of the services is an AppError (webmap.errors); the old name stays for callers.
-WorkflowError = AppError
 
 
 def check_version(appeal: Appeal, expected: int | None) -> None:

@@ -13,7 +13,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from webmap.api import bp
-from webmap.auth.roles import has_role
 from webmap.errors import AppError, stale
 from webmap.extensions import db
 from webmap.maps.params import BadParameter
@@ -43,15 +42,6 @@ def json_body(obj: Any, status: int = 200, *, max_age: int = 0) -> Response:
 
 def error(status: int, code: str, message: str, **extra: Any) -> Response:
     return json_body({"error": code, "message": message, **extra}, status)
-
-
-def api_roles(*roles: str) -> Response | None:
-    """None if the current user has one of ``roles`` (or is admin); else a 401/403 JSON error."""
-    if not current_user.is_authenticated:
-        return error(401, "unauthorized", _("Войдите, чтобы пользоваться этим адресом."))
-    if not has_role(*roles):
-        return error(403, "forbidden", _("У вашей учётной записи нет прав на это действие."))
-    return None
 
 
 @bp.errorhandler(BadParameter)

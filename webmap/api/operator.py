@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from webmap.api import bp
 from webmap.api.body import json_object
-from webmap.api.errors import api_roles, json_body, json_text
+from webmap.api.errors import json_body, json_text
 from webmap.api.public import features_response, map_settings
+from webmap.auth.roles import role_required
 from webmap.errors import NotFound
 from webmap.extensions import db
 from webmap.maps.audience import OPERATOR
@@ -28,17 +29,16 @@ OPERATOR_ROLES = ("operator",)  # admins pass every role check
 
 
 @bp.get("/operator/features")
+@role_required(*OPERATOR_ROLES)
 def operator_features() -> Response:
     """Every case (and, with layers=works, every work) in ``bbox``, with the operator's fields."""
-    return api_roles(*OPERATOR_ROLES) or features_response(OPERATOR)
+    return features_response(OPERATOR)
 
 
 @bp.get("/operator/heat")
+@role_required(*OPERATOR_ROLES)
 def operator_heat() -> Response:
     """Open cases in ``bbox`` counted on a fine grid: ``{"points": [[lat, lon, count], ...], "max": n}``."""
-    refused = api_roles(*OPERATOR_ROLES)
-    if refused:
-        return refused
     args = request.args.to_dict(flat=False)
     for name in ("layers", "case_status", "work_status", "type"):
         if name in args:
@@ -48,11 +48,9 @@ def operator_heat() -> Response:
 
 
 @bp.get("/operator/unplaced")
+@role_required(*OPERATOR_ROLES)
 def operator_unplaced() -> Response:
     """Open cases with no point yet, oldest first: the list beside the operator's map."""
-    refused = api_roles(*OPERATOR_ROLES)
-    if refused:
-        return refused
     check_known(request.args, ("category", "limit", "offset"))
     raw = single(request.args, "category")
     categories = parse_list("category", raw, known_categories()) if raw else ()
@@ -124,11 +122,9 @@ def _number(body: dict, name: str, low: float, high: float) -> float:
 
 
 @bp.post("/cases/<int:case_id>/place")
+@role_required(*OPERATOR_ROLES)
 def place(case_id: int) -> Response:
     """Put a case where the operator clicked: JSON ``{"lon", "lat", "version"}``; 409 if the case changed."""
-    refused = api_roles(*OPERATOR_ROLES)
-    if refused:
-        return refused
     body = json_object()
     lon = _number(body, "lon", -180, 180)
     lat = _number(body, "lat", -90, 90)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webmap.auth.roles import restrict_blueprint
+from webmap.auth.roles import has_role, restrict_blueprint
 from webmap.crew import bp
 from webmap.crew.works import assigned_works
 from webmap.errors import AppError, stale
@@ -71,7 +71,7 @@ def index() -> ResponseReturnValue:
 def done(work_id: int) -> ResponseReturnValue:
     """Mark one of the crew's works done: a photo (required) and a note that the public map shows."""
     work = db.session.get(Work, work_id)
-    if work is None or (work.crew_id != current_user.id and current_user.role != "admin"):
+    if work is None or (work.crew_id != current_user.id and not has_role("admin")):
         flash(_("Эта работа не назначена вашей бригаде."), "error")
         return redirect(url_for("crew.index")), 303
     note = (request.form.get("note") or "").strip()

@@ -69,13 +69,17 @@ def test_concurrent_status_saves_are_a_409(operator: Any, client: FlaskClient, m
 
 
 def test_the_conflict_message_speaks_english_too(app: Flask) -> None:
+    from flask_babel import refresh
+
     from webmap.errors import Conflict
 
     with app.test_request_context("/?lang=en"):
+        refresh()  # the locale is cached on the app context, which the test fixtures share
         assert (
             Conflict("case_changed", id=7).message() == "Case 7 was already changed by someone else; reload the page."
         )
     with app.test_request_context("/"):
+        refresh()
         assert Conflict("case_changed", id=7).message().startswith("Обращение №7 уже изменено другим пользователем")
 
 

@@ -11,7 +11,6 @@ from flask_login.utils import encode_cookie
 
 from tests.conftest import TEST_PASSWORD, AuthActions
 from webmap.auth.accounts import find_user
-from webmap.auth.session import new_token
 from webmap.extensions import db
 
 OTHER_PASSWORD = "another-password-456"
@@ -121,8 +120,8 @@ def test_remember_cookie_has_a_server_side_maximum_age(app: Flask, auth: AuthAct
     max_age = float(app.config["WEBMAP_LOGIN_MAX_AGE_DAYS"]) * 86400
     with app.app_context():
         user = find_user("test-crew")
-        fresh = new_token(user, int(time.time()) - 3600)
-        old = new_token(user, int(time.time() - max_age) - 3600)
+        fresh = user.session_token(int(time.time()) - 3600)
+        old = user.session_token(int(time.time() - max_age) - 3600)
     assert _logged_in(_forged_remember(app, fresh))
     assert not _logged_in(_forged_remember(app, old))  # the browser kept it; the server refuses it
 
@@ -136,7 +135,7 @@ def test_tokens_of_another_form_are_refused(app: Flask, auth: AuthActions, token
 def test_a_future_login_time_is_refused(app: Flask, auth: AuthActions) -> None:
     user = auth.user("crew")
     with app.app_context():
-        token = new_token(find_user("test-crew"), int(time.time()) + 86400)
+        token = find_user("test-crew").session_token(int(time.time()) + 86400)
     assert user.id and not _logged_in(_forged_remember(app, token))
 
 

@@ -1,7 +1,8 @@
 """flask-login: how a request's user is found, and when a session or remember cookie stops working.
 
 The session and the remember-me cookie carry a token ``"<user id>:<session version>:<login time>"``
-(``User.get_id``), signed by Flask and flask-login. Every request re-reads the user and checks it:
+(``User.session_token``, handed to flask-login by ``User.get_id``), signed by Flask and
+flask-login. Every request re-reads the user and checks it:
 
 - the user's ``session_version`` must still be the token's: a new password, a role change,
   disabling or enabling the account, and logging out raise it, so every session and remember
@@ -41,11 +42,6 @@ def configure_login_manager(app: Flask) -> None:
     # session not fresh.
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
-
-
-def new_token(user: User, issued: int | None = None) -> str:
-    """The token of a login of ``user`` starting now (or at ``issued``, Unix seconds)."""
-    return f"{user.id}:{user.session_version or 1}:{int(time.time()) if issued is None else issued}"
 
 
 def _parse(token: str) -> tuple[int, int, int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -42,13 +43,17 @@ class User(UserMixin, db.Model):
         """Make every session and remember-me cookie of this user invalid (at its next request)."""
         self.session_version = (self.session_version or 1) + 1
 
+    def session_token(self, issued: int | None = None) -> str:
+        """A token for a login starting now (or at ``issued``, Unix seconds): id, session version, time.
+
+        webmap.auth.session reads and checks it on every request."""
+        return f"{self.id}:{self.session_version or 1}:{int(time.time()) if issued is None else issued}"
+
     def get_id(self) -> str:
         """flask-login's token: the one this request's user came with, or a new one for a fresh login."""
         token: str | None = getattr(self, "_session_token", None)  # set by webmap.auth.session.load_user
         if token is None:
-            from webmap.auth.session import new_token  # the token's format lives with its check
-
-            token = self._session_token = new_token(self)
+            token = self._session_token = self.session_token()
         return token
 
     def __repr__(self) -> str:

@@ -175,3 +175,22 @@ def test_a_place_at_the_edge_of_the_town_is_taken(client: FlaskClient, auth: Any
     west, south, east, north = town_extent(margin_m=0)
     body = {"lon": east + 0.01, "lat": (south + north) / 2, "version": unplaced.version}  # ~500 m past the last street
     assert _raw_place(client, auth, unplaced.id, json.dumps(body)).status_code == 200
+
+
+def test_dashboard_tables_show_a_script_url_as_text(app: Flask) -> None:
+    """The analysts' case tables list each case's post links: only web links are links."""
+    from types import SimpleNamespace
+
+    column = SimpleNamespace(key="urls", kind="text", title="Публикации")
+    table = SimpleNamespace(
+        name="cases",
+        title="Обращения",
+        rows=[{"urls": ["javascript:alert(1)", "https://vk.com/wall-1_2", "data:text/html,x"]}],
+        visible_columns=lambda personal: [column],
+    )
+    with app.test_request_context("/"):
+        macros = app.jinja_env.get_template("dashboard/_macros.html").module
+        html = str(macros.data_table(table))
+    assert 'href="https://vk.com/wall-1_2"' in html
+    assert 'href="javascript' not in html and 'href="data:' not in html
+    assert "javascript:alert(1)" in html  # shown as text

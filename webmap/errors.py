@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from flask import Flask, flash, render_template, request
+from flask import Flask, flash, get_flashed_messages, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from sqlalchemy.orm.exc import StaleDataError
@@ -104,12 +104,13 @@ class Conflict(AppError):
 
 # --- the HTML edge --------------------------------------------------------------------------
 
-Page = Callable[[], str]
+Page = Callable[[], str | None]
 _pages: dict[str, Page] = {}
 
 
 def page_on_error(blueprint: str) -> Callable[[Page], Page]:
-    """Register how ``blueprint`` shows its page again after a refusal (the message is flashed)."""
+    """Register how ``blueprint`` shows its page again after a refusal (the message is flashed);
+    the function may return None for requests it has no page for."""
 
     def decorator(page: Page) -> Page:
         _pages[blueprint] = page
@@ -124,8 +125,11 @@ def html_refusal(exc: AppError) -> ResponseReturnValue:
     message = exc.message()
     page = _pages.get(request.blueprint or "")
     if page is not None:
-        flash(message, "error")
-        return page(), exc.status
+        flash(message, "error")  # before rendering: the page shows its flashed messages
+        body = page()
+        if body is not None:
+            return body, exc.status
+        get_flashed_messages()  # no page for this request: the error page says it instead
     return render_template("auth/error.html", title=gettext("Запрос отклонён"), message=message), exc.status
 
 

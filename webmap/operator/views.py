@@ -141,7 +141,7 @@ def _invalid(appeal: Appeal, form: BaseForm) -> tuple[str, int]:
 
 
 @page_on_error("operator")
-def _page_again() -> str:
+def _page_again() -> str | None:
     """After a refusal (webmap.errors): the case or the work the request was about, as it is now."""
     args = request.view_args or {}
     if "work_id" in args:
@@ -150,7 +150,7 @@ def _page_again() -> str:
         return work_page_body(args["work_id"])
     if "appeal_id" in args:
         return render_template("operator/case.html", **_case_context(_appeal_or_404(args["appeal_id"])))
-    return render_template("auth/error.html", title=_("Запрос отклонён"), message="")
+    return None  # the plain error page
 
 
 def current_staff() -> User:

@@ -159,3 +159,11 @@ def test_the_session_version_rises_only_when_credentials_change(app: Flask, auth
         user.active = False
         db.session.commit()
         assert find_user("test-crew").session_version == before + 1
+
+
+def test_log_out_and_in_again_on_the_same_browser(auth: AuthActions, client: FlaskClient) -> None:
+    for _ in range(3):
+        auth.login("operator", remember=True)
+        assert _logged_in(client)
+        auth.logout()
+        assert not _logged_in(client)

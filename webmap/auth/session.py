@@ -59,14 +59,17 @@ def load_user(token: str) -> User | None:
     """
     parsed = _parse(token)
     if parsed is None:
-        return _refuse()
+        _refuse()
+        return None
     user_id, version, issued = parsed
     max_age = float(current_app.config.get("WEBMAP_LOGIN_MAX_AGE_DAYS", 14)) * 86400
-    if not 0 <= time.time() - issued <= max_age + 60:  # a minute's grace for clock skew
-        return _refuse()
+    if not -60 <= time.time() - issued <= max_age:  # a minute's grace for clocks of other workers
+        _refuse()
+        return None
     user = db.session.get(User, user_id)
     if user is None or not user.active or user.session_version != version:
-        return _refuse()
+        _refuse()
+        return None
     user._session_token = token
     return user
 
@@ -76,4 +79,3 @@ def _refuse() -> None:
     for key in ("_user_id", "_fresh", "_id"):
         session.pop(key, None)
     session["_remember"] = "clear"
-    return None

@@ -69,6 +69,7 @@ def login() -> ResponseReturnValue:
         throttling.record(username, ip, "success", moment)
         db.session.commit()
         session.clear()  # nothing from before the login survives into the user's session
+        user.begin_login()
         login_user(user, remember=form.remember.data)
         return redirect(safe_next(form.next.data) or default_home())
 

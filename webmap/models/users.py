@@ -49,6 +49,10 @@ class User(UserMixin, db.Model):
         webmap.auth.session reads and checks it on every request."""
         return f"{self.id}:{self.session_version or 1}:{int(time.time()) if issued is None else issued}"
 
+    def begin_login(self) -> None:
+        """A login starts: its token is new, whatever token this object was loaded with before."""
+        self._session_token = self.session_token()
+
     def get_id(self) -> str:
         """flask-login's token: the one this request's user came with, or a new one for a fresh login."""
         token: str | None = getattr(self, "_session_token", None)  # set by webmap.auth.session.load_user

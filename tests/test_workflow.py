@@ -16,7 +16,7 @@ from webmap.config import sqlalchemy_url
 from webmap.errors import BadInput, Conflict, InvalidTransition
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User
-from webmap.services.deadlines import deadline_for
+from webmap.models.deadlines import deadline_for
 from webmap.services.workflow import change_status, is_overdue
 from webmap.services.works import open_work, set_work_status
 

@@ -11,9 +11,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webmap.auth.roles import has_role, restrict_blueprint
 from webmap.crew import bp
-from webmap.crew.works import assigned_works
 from webmap.errors import AppError, stale
 from webmap.extensions import db
+from webmap.maps.crew_works import assigned_works
 from webmap.maps.params import BadParameter, parse_float
 from webmap.models import Work, WorkPhoto
 from webmap.services.photos import PhotoError, remove_photo, store_photo

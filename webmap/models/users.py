@@ -11,11 +11,11 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webmap.extensions import db
+from webmap.extensions import Model
 from webmap.models.constants import ROLES, sql_in
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(sql_in("role", ROLES), name="role"),)
 
@@ -74,7 +74,7 @@ for _attribute in (User.password_hash, User.role, User.active):
     event.listen(_attribute, "set", _credentials_changed, active_history=True)
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """Who changed what, when, from, to and why: the audit trail of cases and works."""
 
     __tablename__ = "status_changes"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -75,7 +76,7 @@ def work_page_body(work_id: int) -> str:
 
 @bp.get("/works")
 @role_required(*OPERATORS)
-def works():
+def works() -> ResponseReturnValue:
     status = request.args.get("status", "")
     query = select(Work).options(selectinload(Work.type), selectinload(Work.crew), selectinload(Work.appeals))
     if status in WORK_STATUSES:
@@ -100,7 +101,7 @@ def _refused(work_id: int, message: str) -> tuple[str, int]:
 
 @bp.post("/works/<int:work_id>/status")
 @role_required(*OPERATORS)
-def work_status(work_id: int):
+def work_status(work_id: int) -> ResponseReturnValue:
     work = _work_or_404(work_id)
     form = WorkStatusForm()
     if not form.validate():
@@ -120,7 +121,7 @@ def work_status(work_id: int):
 
 @bp.post("/works/<int:work_id>/crew")
 @role_required(*OPERATORS)
-def work_crew(work_id: int):
+def work_crew(work_id: int) -> ResponseReturnValue:
     work = _work_or_404(work_id)
     form = CrewForm()
     form.crew_id.choices = _crews()
@@ -137,7 +138,7 @@ def work_crew(work_id: int):
 
 @bp.post("/works/<int:work_id>/photos")
 @role_required(*OPERATORS)
-def work_photo(work_id: int):
+def work_photo(work_id: int) -> ResponseReturnValue:
     work = _work_or_404(work_id)
     form = PhotoForm()
     upload = request.files.get("photo")
@@ -158,7 +159,7 @@ def work_photo(work_id: int):
 
 @bp.get("/photos/<int:photo_id>")
 @role_required(*OPERATORS)
-def photo(photo_id: int):
+def photo(photo_id: int) -> ResponseReturnValue:
     """Any photo of a work, before or after (the public API serves only those after)."""
     item = db.session.get(WorkPhoto, photo_id)
     if item is None:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests import maps_seed as seed
+from webmap.errors import InvalidTransition
 from webmap.extensions import db
 from webmap.models import Category, User
 from webmap.models.names import localized_name
@@ -24,7 +25,7 @@ from webmap.models.vocab import (
     default_work_type,
     term,
 )
-from webmap.services.workflow import WorkflowError, change_status
+from webmap.services.workflow import change_status
 
 
 def check_of(table: str, name: str) -> str:
@@ -67,7 +68,7 @@ def test_groups_split_the_statuses() -> None:
 def test_workflow_follows_the_vocabulary_moves(app_ctx: None) -> None:
     case = seed.appeal(status="done")
     db.session.flush()
-    with pytest.raises(WorkflowError):
+    with pytest.raises(InvalidTransition):
         change_status(case, "rejected", None)  # a done case may only be reopened
     change_status(case, "accepted", None)
     assert case.status == "accepted" and case.closed_at is None

@@ -1,7 +1,7 @@
 """source_messages.received_by: who took a reception visitor or a call, stored at import
 
 Revision ID: 0005_vocab
-Revises: 0003
+Revises: 0004_session_version
 Create Date: 2026-12-01 09:10:00
 
 The reception readers already read the "received by" column, whatever its header
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0005_vocab"
-down_revision = "0003"
+down_revision = "0004_session_version"  # re-chained after main took 0004 (given: "0003")
 branch_labels = None
 depends_on = None
 

@@ -13,6 +13,10 @@ PLACED_BY = ("auto", "operator")
 WORK_STATUSES = ("planned", "in_work", "done")
 ROLES = ("admin", "operator", "crew", "analyst")
 
+# Watched sources (webmap/monitor): what they watch and how they fare.
+SOURCE_KINDS = ("vk-wall", "vk-search", "telegram-bot", "ok-group")
+SOURCE_STATES = ("active", "paused", "unavailable", "token_invalid")
+
 # Seeded into the categories table by the first migration; admins may add more.
 CATEGORIES = (
     ("speed_bump", "Искусственные неровности", "Speed bumps"),

@@ -7,6 +7,7 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from webmap.extensions import db
@@ -14,7 +15,7 @@ from webmap.models import Source
 from webmap.models.constants import SOURCE_KINDS
 from webmap.monitor.sources import SourceInputError, add_source, all_sources, set_state
 
-sources_cli = click.Group("sources", help="Watched sources: VK walls and searches, Telegram bots, OK groups.")
+sources_cli = AppGroup("sources", help="Watched sources: VK walls and searches, Telegram bots, OK groups.")
 
 
 @sources_cli.command("add", context_settings={"ignore_unknown_options": True})
@@ -77,6 +78,7 @@ def sources_resume(source_id: int) -> None:
 
 
 @click.command("monitor")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Run every due source once and exit (cron, tests).")
 @click.option("--concurrency", type=click.IntRange(1, 32), default=4, show_default=True, help="Sources run at once.")
 def monitor_command(once: bool, concurrency: int) -> None:

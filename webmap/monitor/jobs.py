@@ -25,11 +25,10 @@ from webmap.monitor.runner import RunReport, due_sources, run_source
 
 JOBS_SCHEMA = "procrastinate"
 QUEUE = "monitor"
+RUN_SOURCE = "webmap:run_source"
 log = logging.getLogger(__name__)
 
-tasks = procrastinate.Blueprint()
 _flask: dict[str, Flask] = {}
-_base: list[procrastinate.App] = []  # the one App the tasks were added to; others share it with their connector
 
 
 def conninfo(flask_app: Flask) -> str:
@@ -47,12 +46,12 @@ def job_app(flask_app: Flask) -> procrastinate.App:
         min_size=1,
         max_size=int(flask_app.config.get("WEBMAP_MONITOR_CONCURRENCY", 4)) + 2,
     )
-    if not _base:
-        app = procrastinate.App(connector=connector)
-        app.add_tasks_from(tasks, namespace="webmap")
-        _base.append(app)
-        return app
-    return _base[0].with_connector(connector)
+    app = procrastinate.App(connector=connector)
+    # Registered on each App (a procrastinate Blueprint binds to one App only; tests and the CLI make several).
+    app.task(name=RUN_SOURCE, queue=QUEUE, retry=procrastinate.RetryStrategy(max_attempts=3, wait=30))(run_source_job)
+    ticking = app.task(name="webmap:tick", queue=QUEUE, queueing_lock="tick", pass_context=True)(tick)
+    app.periodic(cron="* * * * *", periodic_id="due-sources")(ticking)
+    return app
 
 
 def _summary(report: RunReport) -> dict[str, Any]:
@@ -67,7 +66,6 @@ def _summary(report: RunReport) -> dict[str, Any]:
     }
 
 
-@tasks.task(name="run_source", queue=QUEUE, retry=procrastinate.RetryStrategy(max_attempts=3, wait=30))
 def run_source_job(source_id: int, poll: bool = False) -> dict[str, Any]:
     """Run one source; a failure of its channel is written on the source, not raised."""
     with _flask["app"].app_context():
@@ -104,11 +102,6 @@ async def defer_due(app: procrastinate.App, queue: str = QUEUE, poll: bool = Tru
     return deferred
 
 
-RUN_SOURCE = "webmap:run_source"
-
-
-@tasks.periodic(cron="* * * * *", periodic_id="due-sources")
-@tasks.task(name="tick", queue=QUEUE, queueing_lock="tick", pass_context=True)
 async def tick(context: procrastinate.JobContext, timestamp: int) -> list[int]:
     """Every minute: queue the sources whose next run is due."""
     return await defer_due(context.app)

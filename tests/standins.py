@@ -151,7 +151,10 @@ class VkStandIn(StandIn):
         offset, count = int(fields.get("offset", 0)), int(fields.get("count", 20))
         if method == "wall.get":
             posts = self.posts[int(fields["owner_id"])]
-            page = [_with_comment_count(p, self.comments.get((p["owner_id"], p["id"]), [])) for p in posts]
+            page = [
+                _with_comment_count(p, self.comments.get((p["owner_id"], p["id"]), [])) if isinstance(p, dict) else p
+                for p in posts
+            ]
             return 200, {
                 "response": {
                     "count": len(posts),
@@ -201,7 +204,12 @@ class VkStandIn(StandIn):
             return 200, {"response": response}
         if method == "wall.getById":
             wanted = set(fields["posts"].split(","))
-            items = [p for ps in self.posts.values() for p in ps if f"{p['owner_id']}_{p['id']}" in wanted]
+            items = [
+                p
+                for ps in self.posts.values()
+                for p in ps
+                if isinstance(p, dict) and f"{p['owner_id']}_{p['id']}" in wanted
+            ]
             return 200, {"response": items if self.bare_lists else {"items": items, "profiles": [], "groups": []}}
         return 200, _vk_error(3, "Unknown method passed")
 

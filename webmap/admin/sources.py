@@ -82,7 +82,7 @@ def source_action() -> ResponseReturnValue:
     if not form.validate_on_submit() or form.action.data not in ACTIONS or not str(form.source_id.data).isdigit():
         flash(_("Неверный запрос."), "error")
         return redirect(url_for("admin.sources")), 303
-    source = db.session.get(Source, int(form.source_id.data))
+    source = db.session.get(Source, int(str(form.source_id.data)))
     if source is None:
         flash(_("Нет такого источника."), "error")
         return redirect(url_for("admin.sources")), 303

@@ -82,7 +82,8 @@ def message_of(checker: Checker, message: Any, raw: dict[str, Any], position: st
     """A Bot API Message as a reader record; ``raw`` is the whole update."""
     if not isinstance(message, dict):
         return checker.not_an_object(position, message)
-    chat = message.get("chat") if isinstance(message.get("chat"), dict) else {}
+    given = message.get("chat")
+    chat: dict[str, Any] = given if isinstance(given, dict) else {}
     chat_id, message_id = chat.get("id"), message.get("message_id")
     external_id = f"{chat_id}_{message_id}" if chat_id is not None and message_id is not None else None
     username = chat.get("username") if chat.get("type") != "private" else None

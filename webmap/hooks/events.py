@@ -17,7 +17,7 @@ from webmap.connectors.base import Batch
 from webmap.connectors.telegram import update_records
 from webmap.extensions import db
 from webmap.ingest.pipeline import Importer
-from webmap.ingest.readers import ReadStats
+from webmap.ingest.readers import RawMessage, ReadStats
 from webmap.ingest.readers.checks import Checker
 from webmap.ingest.readers.vk import comment_messages, post_messages
 from webmap.ingest.revisions import Deletion, Revision
@@ -55,7 +55,7 @@ def vk_batch(event: dict[str, Any]) -> Batch:
             batch.deletions.append(Deletion("vk", _comment_id(owner_id, obj), False, datetime.now(UTC)))
     elif kind == "wall_reply_edit":
         for record in comment_messages(checker, {}, obj, position, owner_id, obj.get("post_id")):
-            if hasattr(record, "text"):
+            if isinstance(record, RawMessage):
                 key = f"event:{event.get('event_id')}"
                 batch.revisions.append(
                     Revision("vk", record.external_id, key, record.text, record.raw, datetime.now(UTC), record)

@@ -91,5 +91,5 @@ def mark_deletions(deletions: list[Deletion]) -> int:
             .values(deleted_at=d.at if d.deleted else None)
             .execution_options(synchronize_session=False)
         )
-        marked += result.rowcount or 0
+        marked += getattr(result, "rowcount", 0) or 0  # an UPDATE's CursorResult
     return marked

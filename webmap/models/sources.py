@@ -26,11 +26,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webmap.extensions import db
+from webmap.extensions import Model
 from webmap.models.constants import SOURCE_KINDS, SOURCE_STATES, sql_in
 
 
-class Source(db.Model):
+class Source(Model):
     """A thing to watch: a VK wall or search, a Telegram bot, an OK group."""
 
     __tablename__ = "sources"
@@ -67,7 +67,7 @@ class Source(db.Model):
         return f"<Source {self.id} {self.kind} {self.key} {self.state}>"
 
 
-class MessageRevision(db.Model):
+class MessageRevision(Model):
     """A later text of a stored message (an edit); ``key`` makes storing it idempotent."""
 
     __tablename__ = "message_revisions"
@@ -82,7 +82,7 @@ class MessageRevision(db.Model):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class HookEvent(db.Model):
+class HookEvent(Model):
     """An event a channel pushed (VK Callback API, Telegram webhook), kept once by its id."""
 
     __tablename__ = "hook_events"

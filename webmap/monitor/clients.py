@@ -71,6 +71,12 @@ def batches(source: Source, cfg: Mapping[str, Any], *, poll: bool) -> Iterator[B
 
 def secrets(cfg: Mapping[str, Any]) -> list[str]:
     """Every configured secret, to be removed from error texts."""
-    names = ("WEBMAP_VK_TOKEN", "WEBMAP_TELEGRAM_TOKEN", "WEBMAP_OK_TOKEN", "WEBMAP_OK_SECRET_KEY")
-    names += ("WEBMAP_VK_CALLBACK_SECRET", "WEBMAP_TELEGRAM_WEBHOOK_SECRET")
+    names = (
+        "WEBMAP_VK_TOKEN",
+        "WEBMAP_TELEGRAM_TOKEN",
+        "WEBMAP_OK_TOKEN",
+        "WEBMAP_OK_SECRET_KEY",
+        "WEBMAP_VK_CALLBACK_SECRET",
+        "WEBMAP_TELEGRAM_WEBHOOK_SECRET",
+    )
     return [str(cfg.get(n) or "") for n in names]

@@ -151,8 +151,9 @@ def test_at_most_three_vk_requests_a_second(app: Flask, runner, stand_ins: Stand
     run_once(runner)
     times = stand_ins.vk.script.times
     assert len(times) == 5 and counts(app)["vk"] == 450
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert min(gaps) >= 0.3, gaps
+    # no second holds more than three requests (a little slack for when the server logs each arrival)
+    windows = [b - a for a, b in zip(times, times[3:])]
+    assert min(windows) >= 0.95, windows
 
 
 def test_telegram_token_refused_is_never_shown(app: Flask, runner, stand_ins: StandIns, monkeypatch) -> None:

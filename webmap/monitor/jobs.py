@@ -13,6 +13,8 @@ import asyncio
 import logging
 import os
 import uuid
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import procrastinate
@@ -133,7 +135,18 @@ def run_once(flask_app: Flask) -> list[int]:
                 )
             return ids
 
-    return asyncio.run(once())
+    return _run(once())
+
+
+def _run(coroutine: Coroutine[Any, Any, list[int]]) -> list[int]:
+    """``asyncio.run``, in a thread of its own when this thread already runs an event loop
+    (an embedding program's, a test browser's): a loop cannot be nested."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def defer_now(source_id: int) -> bool:

@@ -108,3 +108,26 @@ def test_not_due_sources_wait_and_paused_sources_rest(app: Flask, runner, stand_
     assert counts(app)["vk"] == 2
     listing = runner.invoke(args=["sources", "list"]).output
     assert "vk-wall\t-1\tactive" in listing and "taken 2" in listing
+
+
+def test_a_comment_deleted_later_is_marked_not_removed(app: Flask, runner, stand_ins: StandIns) -> None:
+    stand_ins.vk.posts[-1] = [vk_post(1, owner=-1)]
+    stand_ins.vk.comments[(-1, 1)] = [vk_comment(1, 1), vk_comment(2, 1)]
+    add(runner, "vk-wall", "-1")
+    run_once(runner)
+    assert counts(app) == {"vk": 3, "orphans": 0}
+    # VK then shows the first comment as deleted, and a third one arrives
+    stand_ins.vk.comments[(-1, 1)] = [
+        {"id": 1, "date": T0, "deleted": True, "text": ""},
+        vk_comment(2, 1),
+        vk_comment(3, 1),
+    ]
+    runner.invoke(args=["sources", "resume", str(sources(app)["vk-wall -1"].id)])
+    run_once(runner)
+    assert counts(app) == {"vk": 4, "orphans": 0}
+    with app.app_context():
+        gone = db.session.scalars(select(SourceMessage).where(SourceMessage.external_id == "-1_1_1")).one()
+        assert gone.deleted_at is not None and gone.text == "Подтверждаю 1"
+        db.session.remove()
+    wall = sources(app)["vk-wall -1"]
+    assert (wall.revised, wall.rejected, wall.last_error) == (1, 0, None)

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from webmap.connectors.base import Batch
+from webmap.connectors.base import Batch, Deletion
 from webmap.connectors.errors import ConnectorError, MalformedAnswer, SourceUnavailable, TokenInvalid, redact
 from webmap.connectors.http import HttpClient
-from webmap.ingest.readers import ReadItem, ReadStats
+from webmap.ingest.readers import ReadItem, ReadStats, Rejected
 from webmap.ingest.readers.checks import Checker
 from webmap.ingest.readers.values import DEFAULT_MAX_TEXT
 from webmap.ingest.readers.vk import comment_messages, names_of, post_messages
@@ -31,6 +31,7 @@ TOKEN_ERRORS = {5: "user authorization failed (the token is invalid or expired)"
 UNAVAILABLE = {15: "access denied", 18: "the page was deleted or blocked", 30: "the profile is private"}
 PAGE = 100
 BATCH_POSTS = 25
+DELETED = "comment was deleted"  # the reader's reason for a comment VK shows as deleted
 
 
 class VkError(ConnectorError):
@@ -177,7 +178,12 @@ class VkReader:
         batch.items.extend(post_messages(self._checker(), names, post, position, stats))
         batch.skipped += stats.skipped
         if isinstance(post, dict) and isinstance(post.get("id"), int) and _comment_count(post):
-            batch.items.extend(self.comments(owner_id, post["id"], names))
+            for item in self.comments(owner_id, post["id"], names):
+                if isinstance(item, Rejected) and item.reason == DELETED and item.external_id:
+                    # a comment deleted since it was stored is marked, never removed
+                    batch.deletions.append(Deletion("vk", item.external_id, True, self._now()))
+                else:
+                    batch.items.append(item)
 
     def comments(self, owner_id: int, post_id: int, names: dict[str, str]) -> list[ReadItem]:
         """Every comment of a post and every reply of its threads (comments carry no owner/post id)."""

@@ -130,6 +130,12 @@ def test_telegram_webhook_stores_each_update_once(client: FlaskClient, hooks: No
         ("-100500_31", "https://t.me/pokachi/31", "Открыт люк у дома 2 по Мира")
     ]
     assert db.session.scalars(select(MessageRevision.text)).all() == ["Открыт люк у дома 4 по Мира"]
+    # an edit of a message never seen is that message
+    unseen = tg_update(3, "edited_channel_post", "Нет воды в доме 9 по Ленина")
+    unseen["edited_channel_post"]["message_id"] = 32
+    client.post(url, json=unseen)
+    stored = db.session.scalars(select(SourceMessage).where(SourceMessage.external_id == "-100500_32")).one()
+    assert stored.text == "Нет воды в доме 9 по Ленина" and stored.appeal_id is not None
 
 
 def test_oversized_event_refused(client: FlaskClient, hooks: None) -> None:

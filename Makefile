@@ -11,7 +11,10 @@ export DATABASE_URL TEST_DATABASE_URL
 
 .PHONY: run test check setup deps venv vendor translations db server
 
+# The monitor (webmap monitor) works beside the web server and stops with it.
 run: setup db
+	$(BIN)/webmap monitor & monitor=$$!; \
+	trap 'kill $$monitor 2>/dev/null; wait $$monitor 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/webmap run --host 127.0.0.1 --port 5000
 
 test: setup server

@@ -33,7 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOWN = ROOT / "data" / "demo-town"
 SHARED = ROOT.parent / "shared"
 # Tables that tests fill; the gazetteer and the vocabularies stay.
-CASE_TABLES = "work_photos, work_appeals, status_changes, works, source_messages, appeals, users"
+CASE_TABLES = (
+    "work_photos, work_appeals, status_changes, works, message_revisions, source_messages, appeals, users, "
+    "sources, hook_events"
+)
 
 
 def _default_test_url() -> str:

@@ -34,7 +34,10 @@ TABLES = {
     "status_changes",
     "categories",
     "login_attempts",
-}  # login_attempts: webmap/auth (migration 0002)
+    "sources",
+    "message_revisions",
+    "hook_events",
+}  # login_attempts: webmap/auth (migration 0002); sources, message_revisions, hook_events: webmap/monitor
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +73,11 @@ def test_upgrade_downgrade_upgrade(scratch_app: Flask) -> None:
     with db.engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM categories")) == 12
         assert conn.scalar(text("SELECT count(*) FROM work_types")) >= 5
+    with db.engine.connect() as conn:  # the monitor's job queue lives in a schema of its own
+        assert "procrastinate_jobs" in set(inspect(conn).get_table_names(schema="procrastinate"))
     downgrade(revision="base")
     assert _tables() == set()
+    assert "procrastinate" not in inspect(db.engine).get_schema_names()
     upgrade()
     assert _tables() == TABLES
     assert _schema_diff() == []

@@ -84,6 +84,11 @@ MATRIX: dict[str, dict[str, Row]] = {
     "admin.categories": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.work_types": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "dashboard.districts": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
+    "admin.sources": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
+    "admin.source_action": {"POST": only("admin", ok=PASSES)},
+    # webhooks the channels call: authenticated by their secret, not by a login
+    "hooks.vk_callback": {"POST": everyone(400)},  # an empty body is not an event
+    "hooks.telegram_webhook": {"POST": everyone(404)},  # not this secret
     # operators
     "operator.queue": {"GET": only("operator")},
     "operator.case_page": {"GET": only("operator")},
@@ -124,6 +129,7 @@ MATRIX: dict[str, dict[str, Row]] = {
 ARGS: dict[str, dict[str, object]] = {
     "dashboard.export": {"name": "categories", "fmt": "csv"},
     "api.feature": {"kind": "work"},
+    "hooks.telegram_webhook": {"secret": "not-the-secret"},
 }
 SEEDED = ("appeal_id", "case_id", "work_id", "item_id", "photo_id", "rank")
 

@@ -88,22 +88,48 @@ def test_deleted_and_empty_comments_rejected(tmp_path: Path) -> None:
     assert rejected[0].external_id == "-21835_1_11"
 
 
-def test_empty_and_attachment_only_posts_rejected(tmp_path: Path) -> None:
-    photo = {"type": "photo", "photo": {"id": 1}}
+def test_empty_posts_rejected_photo_only_kept_reposts_store_the_original(tmp_path: Path) -> None:
+    photo = {"type": "photo", "photo": {"id": 1, "sizes": [{"type": "x", "url": "https://sun9-1.userapi.com/a.jpg"}]}}
+    original = {
+        "id": 9,
+        "owner_id": 555,
+        "from_id": 555,
+        "date": T0,
+        "post_type": "post",
+        "text": "Нет света на Мира 5",
+    }
     data = wall(
         post(1, text=""),
         post(2, text="  \n ", attachments=[photo, {"type": "video"}]),
-        post(3, text="", copy_history=[post(9)]),
+        post(3, text="", copy_history=[original]),
         post(4),
+        post(5, text="Репост с комментарием", copy_history=[original]),
     )
-    messages, rejected = read(write(tmp_path, data))
-    assert [m.external_id for m in messages] == ["-21835_4"]
-    reasons = [r.reason for r in rejected]
-    assert reasons[0] == "post has empty text"
-    assert reasons[1] == "post has no text, only attachments (photo, video)"
-    assert reasons[2] == "post has no text of its own (a repost)"
-    assert [r.position for r in rejected] == ["response.items[0]", "response.items[1]", "response.items[2]"]
+    stats = ReadStats()
+    messages, rejected = read(write(tmp_path, data), stats=stats)
+    # a post of photos only is kept, with empty text and the photo links in raw, for an operator
+    assert [m.external_id for m in messages] == ["-21835_2", "555_9", "-21835_4", "555_9", "-21835_5"]
+    assert messages[0].text == "" and messages[0].raw["attachments"][0]["photo"]["sizes"][0]["url"].endswith("a.jpg")
+    # a repost's text is the resident's original, under its own id and URL (stored once: same external id)
+    assert messages[1].text == "Нет света на Мира 5" and messages[1].url == "https://vk.com/wall555_9"
+    assert messages[1].author_id == "555" and messages[1].position == "response.items[2].copy_history[0]"
+    assert messages[4].text == "Репост с комментарием"
+    assert stats.skipped == 1 and "repost" in next(iter(stats.skipped_reasons))
+    assert [(r.position, r.reason) for r in rejected] == [("response.items[0]", "post has empty text")]
     assert all(r.channel == "vk" for r in rejected)
+
+
+def test_photo_only_comment_kept(tmp_path: Path) -> None:
+    comment = {"id": 11, "from_id": 5, "date": T0, "text": "", "attachments": [{"type": "photo", "photo": {"id": 2}}]}
+    messages, rejected = read(write(tmp_path, wall(dict(comment, post_id=1, owner_id=-21835))))
+    assert rejected == [] and [(m.external_id, m.text) for m in messages] == [("-21835_1_11", "")]
+
+
+def test_html_entities_and_br_decoded_raw_kept(tmp_path: Path) -> None:
+    sent = "Яма у дома &quot;5&quot;<br>на Мира &amp; Ленина&#33;<br/>[id123|Иван], посмотрите"
+    messages, _ = read(write(tmp_path, wall(post(1, text=sent))))
+    assert messages[0].text == 'Яма у дома "5"\nна Мира & Ленина!\n[id123|Иван], посмотрите'
+    assert messages[0].raw["text"] == sent  # raw keeps what VK sent
 
 
 def test_missing_ids_and_non_objects_rejected(tmp_path: Path) -> None:
@@ -142,8 +168,10 @@ def test_html_script_and_sql_kept_verbatim(tmp_path: Path) -> None:
         "  внутри   пробелы\n\nсохраняются  ",
     ]
     messages, _ = read(write(tmp_path, wall(*(post(i, text=t) for i, t in enumerate(texts, 1)))))
-    assert [m.text for m in messages] == [texts[0], texts[1], "внутри   пробелы\n\nсохраняются"]
-    assert messages[2].raw["text"] == texts[2]  # raw is untouched
+    # entities are decoded (VK escapes what residents type); tags stay literal text, inert in templates
+    decoded = '<script>alert("x")</script> яма <b>тут</b> &'
+    assert [m.text for m in messages] == [decoded, texts[1], "внутри   пробелы\n\nсохраняются"]
+    assert messages[0].raw["text"] == texts[0] and messages[2].raw["text"] == texts[2]  # raw is untouched
 
 
 def test_nul_bytes_stripped_from_text_and_raw(tmp_path: Path) -> None:

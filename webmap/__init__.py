@@ -59,6 +59,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(dashboard_bp)
 
+    from webmap.hooks import bp as hooks_bp  # the monitor: VK Callback API, Telegram webhook
+
+    app.register_blueprint(hooks_bp)
+
     from webmap.commands import register_commands
 
     register_commands(app)

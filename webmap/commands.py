@@ -114,3 +114,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(import_command)
     app.cli.add_command(triage_command)
+    from webmap.monitor.commands import monitor_command, sources_cli  # the monitor: watched sources, worker
+
+    app.cli.add_command(sources_cli)
+    app.cli.add_command(monitor_command)

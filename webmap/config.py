@@ -69,6 +69,34 @@ def from_env() -> dict[str, object]:
         "WEBMAP_UPLOAD_DIR": os.environ.get("WEBMAP_UPLOAD_DIR", str(PROJECT_ROOT / "instance" / "uploads")),
         "WEBMAP_UPLOAD_MAX_BYTES": _int("WEBMAP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
         "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
+        **monitor_settings(),
+    }
+
+
+def monitor_settings() -> dict[str, object]:
+    """The monitor's connectors (webmap/connectors) and worker (webmap/monitor); see README "Monitoring"."""
+    env = os.environ.get
+    return {
+        "WEBMAP_VK_API_URL": env("WEBMAP_VK_API_URL", "https://api.vk.ru/method"),
+        "WEBMAP_VK_API_VERSION": env("WEBMAP_VK_API_VERSION", "5.199"),
+        "WEBMAP_VK_TOKEN": env("WEBMAP_VK_TOKEN", ""),
+        "WEBMAP_VK_RPS": float(env("WEBMAP_VK_RPS", "3")),
+        "WEBMAP_VK_CONFIRMATION": env("WEBMAP_VK_CONFIRMATION", ""),
+        "WEBMAP_VK_CALLBACK_SECRET": env("WEBMAP_VK_CALLBACK_SECRET", ""),
+        "WEBMAP_TELEGRAM_API_URL": env("WEBMAP_TELEGRAM_API_URL", "https://api.telegram.org"),
+        "WEBMAP_TELEGRAM_TOKEN": env("WEBMAP_TELEGRAM_TOKEN", ""),
+        "WEBMAP_TELEGRAM_WEBHOOK_SECRET": env("WEBMAP_TELEGRAM_WEBHOOK_SECRET", ""),
+        "WEBMAP_TELEGRAM_POLL_S": _int("WEBMAP_TELEGRAM_POLL_S", 25),
+        "WEBMAP_OK_API_URL": env("WEBMAP_OK_API_URL", "https://api.ok.ru/fb.do"),
+        "WEBMAP_OK_APP_KEY": env("WEBMAP_OK_APP_KEY", ""),
+        "WEBMAP_OK_SECRET_KEY": env("WEBMAP_OK_SECRET_KEY", ""),
+        "WEBMAP_OK_TOKEN": env("WEBMAP_OK_TOKEN", ""),
+        "WEBMAP_MONITOR_INTERVAL_S": _int("WEBMAP_MONITOR_INTERVAL_S", 300),
+        "WEBMAP_MONITOR_HTTP_TIMEOUT_S": float(env("WEBMAP_MONITOR_HTTP_TIMEOUT_S", "30")),
+        "WEBMAP_MONITOR_ATTEMPTS": _int("WEBMAP_MONITOR_ATTEMPTS", 5),
+        "WEBMAP_MONITOR_BACKOFF_S": float(env("WEBMAP_MONITOR_BACKOFF_S", "1")),
+        "WEBMAP_MONITOR_FIRST_RUN_POSTS": _int("WEBMAP_MONITOR_FIRST_RUN_POSTS", 1000),
+        "WEBMAP_MONITOR_COMMENT_DAYS": float(env("WEBMAP_MONITOR_COMMENT_DAYS", "14")),
     }
 
 

@@ -133,6 +133,11 @@ class Importer:
                 self.progress(self.report)
         return self.report
 
+    def add_batch(self, batch: Iterable[RawMessage | Rejected]) -> None:
+        """Store one batch in the current transaction without committing it: the caller
+        commits it together with what it covers (the monitor's cursor)."""
+        self._batch(list(batch))
+
     def _batch(self, batch: list[RawMessage | Rejected]) -> None:
         messages: dict[tuple[str, str], RawMessage] = {}
         for item in batch:

@@ -2,6 +2,7 @@
 
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
+from webmap.models.sources import HookEvent, MessageRevision, Source
 from webmap.models.users import StatusChange, User
 from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
@@ -10,7 +11,10 @@ __all__ = [
     "Appeal",
     "Category",
     "District",
+    "HookEvent",
     "Landmark",
+    "MessageRevision",
+    "Source",
     "SourceMessage",
     "StatusChange",
     "Street",

@@ -66,6 +66,8 @@ class SourceMessage(Model):
     # Triage output kept beside the raw message: place guess, category, PII spans.
     triage: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"), index=True)
+    # The channel said the author deleted it (VK wall_reply_delete); the message itself stays.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     appeal: Mapped[Appeal | None] = relationship(back_populates="messages")
 

@@ -30,6 +30,10 @@ WORK_STATUSES = WORK_STATUS.codes
 OPEN_WORK_STATUSES = WORK_STATUS.group(OPEN)
 ROLES = ROLE.codes
 
+# Watched sources (webmap/monitor): what they watch and how they fare.
+SOURCE_KINDS = ("vk-wall", "vk-search", "telegram-bot", "ok-group")
+SOURCE_STATES = ("active", "paused", "unavailable", "token_invalid")
+
 __all__ = [
     "APPEAL_STATUSES",
     "CATEGORIES",
@@ -41,6 +45,8 @@ __all__ = [
     "PRECISIONS",
     "PUBLIC_CHANNELS",
     "ROLES",
+    "SOURCE_KINDS",
+    "SOURCE_STATES",
     "WORK_STATUSES",
     "WORK_TYPES",
     "sql_in",

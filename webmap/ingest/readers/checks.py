@@ -69,14 +69,15 @@ class Checker:
         text: Any,
         posted_at: Any,
         empty_reason: str | Callable[[], str] | None = None,
+        keep_empty: bool = False,
         **extra: Any,
     ) -> RawMessage | Rejected:
         """Validate and assemble one message.
 
         ``posted_at`` may be raw (parsed here) or an aware datetime.
         ``empty_reason`` (a string, or a function called only when needed)
-        overrides the generic "empty text" reason (e.g. for attachment-only
-        posts). Extra keyword fields go to RawMessage; string
+        overrides the generic "empty text" reason. ``keep_empty`` keeps a
+        message with no text (a post of photos only waits for an operator). Extra keyword fields go to RawMessage; string
         values are cleaned and blanks become None.
         """
         if not isinstance(record, dict):
@@ -85,7 +86,7 @@ class Checker:
         if ext is None:
             return self.reject(position, "missing id", record)
         body = clean_text(text)
-        if not body:
+        if not body and not keep_empty:
             reason = empty_reason() if callable(empty_reason) else empty_reason
             return self.reject(position, reason or "empty text", record, ext)
         if len(body) > self.max_text_length:

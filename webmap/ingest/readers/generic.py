@@ -70,13 +70,14 @@ def _external_id(values: Mapping[str, Any]) -> Any:
 
 
 def _build(checker: Checker, position: str, record: Any, values: Mapping[str, Any]) -> ReadItem:
+    optional: dict[str, Any] = {f: values.get(f) for f in _OPTIONAL}
     return checker.build(
         position=position,
         record=record,
         external_id=_external_id(values),
         text=values.get("text"),
         posted_at=values.get("posted_at"),
-        **{f: values.get(f) for f in _OPTIONAL},
+        **optional,
     )
 
 

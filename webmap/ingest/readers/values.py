@@ -8,6 +8,7 @@ what the database cannot store (NUL) and whitespace at the ends.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -42,6 +43,21 @@ def clean_text(value: Any) -> str:
     if not isinstance(value, str):
         value = str(value)
     return clean_str(value).strip()
+
+
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def decode_markup(value: Any) -> Any:
+    """The stored text of a channel that sends escaped text (VK, OK): ``<br>`` becomes a line
+    break and HTML entities (``&quot;``, ``&amp;``, ``&#33;``) their characters.
+
+    The one place stored text is decoded; ``raw`` keeps what the channel sent. Other tags
+    and mentions (``[id123|Имя]``, personal data) stay literal: templates escape them.
+    """
+    if not isinstance(value, str) or ("&" not in value and "<" not in value):
+        return value
+    return html.unescape(_BR.sub("\n", value))
 
 
 def clean_optional(value: Any) -> str | None:

@@ -11,6 +11,10 @@ Author names: wall.get with ``extended=1`` lists ``profiles`` and ``groups``
 *after* the items, so they cannot be known while streaming. For a seekable
 source whose tail mentions them, a first cheap pass collects the names;
 otherwise ``author`` is None unless the caller passes ``names``.
+
+Stored text is decoded (``<br>``, HTML entities, see values.decode_markup);
+``raw`` keeps what VK sent. The live connector (webmap/connectors/vk.py) builds
+its messages with the same functions, so a file and the API agree on ids.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from .checks import Checker
 from .jsonstream import iter_items
 from .records import ReaderError, ReadItem, ReadStats
 from .sources import Source, open_source
-from .values import DEFAULT_MAX_TEXT
+from .values import DEFAULT_MAX_TEXT, clean_text, decode_markup
 
 ARRAYS = ("response.items", "items", "")
 _NAME_ARRAYS = ("response.profiles", "response.groups", "profiles", "groups")
@@ -67,9 +71,9 @@ def read_vk(
         for item in iter_items(peeked, ARRAYS, what="VK items"):
             record = item.value
             if _is_comment(record):
-                produced = _comment(checker, names, record, item.position, None, None, None)
+                produced = comment_messages(checker, names, record, item.position, None, None)
             else:
-                produced = _post(checker, names, record, item.position)
+                produced = post_messages(checker, names, record, item.position, stats)
             for out in produced:
                 stats.count(out)
                 yield out
@@ -85,17 +89,31 @@ def _author(names: Mapping[str, str], author_id: Any) -> str | None:
     return names.get(str(author_id)) if author_id is not None else None
 
 
-def _no_text_reason(record: dict[str, Any], what: str) -> str:
+def _has_attachments(record: dict[str, Any]) -> bool:
     attachments = record.get("attachments")
-    if isinstance(attachments, list) and attachments:
-        kinds = sorted({str(a.get("type", "?")) for a in attachments if isinstance(a, dict)})
-        return f"{what} has no text, only attachments ({', '.join(kinds) or 'unknown'})"
+    return isinstance(attachments, list) and bool(attachments)
+
+
+def _no_text_reason(record: dict[str, Any], what: str) -> str:
     if record.get("copy_history"):
         return f"{what} has no text of its own (a repost)"
     return f"{what} has empty text"
 
 
-def _post(checker: Checker, names: Mapping[str, str], record: Any, position: str) -> Iterator[ReadItem]:
+def post_messages(
+    checker: Checker,
+    names: Mapping[str, str],
+    record: Any,
+    position: str,
+    stats: ReadStats | None = None,
+) -> Iterator[ReadItem]:
+    """A post as messages: the post, the originals it reposts, the comments it carries.
+
+    A post of attachments only (photos) is kept with empty text (the photo links stay in
+    ``raw``) and waits for an operator. A repost's text is the resident's original in
+    ``copy_history``: each original is stored once under its own id and URL; the repost
+    itself only when it adds text or attachments of its own.
+    """
     if not isinstance(record, dict):
         yield checker.not_an_object(position, record)
         return
@@ -105,35 +123,48 @@ def _post(checker: Checker, names: Mapping[str, str], record: Any, position: str
         missing = " and ".join(k for k, v in (("id", post_id), ("owner_id", owner_id)) if v is None)
         yield checker.reject(position, f"missing {missing}", record)
         return
-    author_id = record.get("from_id", record.get("signer_id", owner_id))
-    yield checker.build(
-        position=position,
-        record=record,
-        external_id=f"{owner_id}_{post_id}",
-        text=record.get("text"),
-        posted_at=record.get("date"),
-        empty_reason=lambda: _no_text_reason(record, "post"),
-        url=post_url(owner_id, post_id),
-        author=_author(names, author_id),
-        author_id=author_id,
-    )
+    copies = record.get("copy_history")
+    originals = [c for c in copies if isinstance(c, dict)] if isinstance(copies, list) else []
+    for k, original in enumerate(originals):
+        yield from post_messages(checker, names, {**original, "copy_history": None}, f"{position}.copy_history[{k}]")
+    text = decode_markup(record.get("text"))
+    own = bool(clean_text(text)) or _has_attachments(record)
+    if originals and not own:
+        if stats is not None:
+            stats.skip("repost with no text of its own (its original is stored)")
+    else:
+        author_id = record.get("from_id", record.get("signer_id", owner_id))
+        yield checker.build(
+            position=position,
+            record=record,
+            external_id=f"{owner_id}_{post_id}",
+            text=text,
+            posted_at=record.get("date"),
+            empty_reason=lambda: _no_text_reason(record, "post"),
+            keep_empty=_has_attachments(record),
+            url=post_url(owner_id, post_id),
+            author=_author(names, author_id),
+            author_id=author_id,
+        )
     comments = record.get("comments")
     if isinstance(comments, dict):
         comments = comments.get("items")
     if isinstance(comments, list):
         for j, comment in enumerate(comments):
-            yield from _comment(checker, names, comment, f"{position}.comments[{j}]", owner_id, post_id, None)
+            yield from comment_messages(checker, names, comment, f"{position}.comments[{j}]", owner_id, post_id)
 
 
-def _comment(
+def comment_messages(
     checker: Checker,
     names: Mapping[str, str],
     record: Any,
     position: str,
     owner_id: Any,
     post_id: Any,
-    thread_id: Any,
+    thread_id: Any = None,
 ) -> Iterator[ReadItem]:
+    """A comment and the replies of its thread. wall.getComments items carry no
+    owner_id/post_id: the caller passes those of the request."""
     if not isinstance(record, dict):
         yield checker.not_an_object(position, record)
         return
@@ -152,9 +183,10 @@ def _comment(
             position=position,
             record=record,
             external_id=external_id,
-            text=record.get("text"),
+            text=decode_markup(record.get("text")),
             posted_at=record.get("date"),
             empty_reason=lambda: _no_text_reason(record, "comment"),
+            keep_empty=_has_attachments(record),
             url=comment_url(owner_id, post_id, comment_id, thread_id),
             author=_author(names, author_id),
             author_id=author_id,
@@ -164,7 +196,27 @@ def _comment(
     replies = thread.get("items") if isinstance(thread, dict) else None
     if isinstance(replies, list):
         for k, reply in enumerate(replies):
-            yield from _comment(checker, names, reply, f"{position}.thread[{k}]", owner_id, post_id, comment_id)
+            yield from comment_messages(checker, names, reply, f"{position}.thread[{k}]", owner_id, post_id, comment_id)
+
+
+def names_of(response: Any) -> dict[str, str]:
+    """Author names from an extended answer's ``profiles`` and ``groups`` (users positive, groups negative)."""
+    names: dict[str, str] = {}
+    if not isinstance(response, dict):
+        return names
+    for key in ("profiles", "groups"):
+        entries = response.get(key)
+        for entry in entries if isinstance(entries, list) else ():
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), int):
+                continue
+            if key == "groups":
+                name, ident = entry.get("name"), str(-abs(entry["id"]))
+            else:
+                name = " ".join(str(p) for p in (entry.get("first_name"), entry.get("last_name")) if p)
+                ident = str(entry["id"])
+            if name:
+                names[ident] = str(name)
+    return names
 
 
 def collect_names(source: Source) -> dict[str, str]:

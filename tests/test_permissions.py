@@ -117,6 +117,7 @@ MATRIX: dict[str, dict[str, Row]] = {
     "dashboard.hotspot": {"GET": only("analyst", "operator", ok=404)},  # no hotspot in the seed
     "dashboard.receptions": {"GET": only("analyst", "operator")},
     "dashboard.report": {"GET": only("analyst", "operator")},
+    "dashboard.map_document": {"GET": only("analyst", "operator")},
     "dashboard.export": {"GET": only("analyst", "operator")},
 }
 

@@ -114,3 +114,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(import_command)
     app.cli.add_command(triage_command)
+    from webmap.dashboard.document import export_cli  # webmap export map
+
+    app.cli.add_command(export_cli)

@@ -73,6 +73,7 @@ MATRIX: dict[str, dict[str, Row]] = {
     "api.feature": {"GET": everyone()},
     "api.photo": {"GET": everyone(404)},  # the seeded photo has no file
     "dashboard.public_geojson": {"GET": everyone()},
+    "ops.healthz": {"GET": everyone()},
     # auth
     "auth.login": {
         "GET": {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},

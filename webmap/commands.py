@@ -117,3 +117,8 @@ def register_commands(app: Flask) -> None:
     from webmap.dashboard.document import export_cli  # webmap export map
 
     app.cli.add_command(export_cli)
+    from webmap.ops.cli import backup_command, restore_command
+    from webmap.serve import serve_command
+
+    for command in (backup_command, restore_command, serve_command):
+        app.cli.add_command(command)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Response, current_app, render_template, request
+from flask.cli import with_appcontext
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -85,6 +86,7 @@ def _district_id(value: str) -> str:
 @click.option("--from", "date_from", help="First day, YYYY-MM-DD (default: the dashboard's period).")
 @click.option("--to", "date_to", help="Last day, YYYY-MM-DD.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@with_appcontext
 def export_map(district: str | None, date_from: str | None, date_to: str | None, out: Path) -> None:
     """Write the map document (one HTML file that opens with no network) to OUT."""
     args: MultiDict[str, str] = MultiDict()

@@ -33,7 +33,8 @@ TABLES = {
     "status_changes",
     "categories",
     "login_attempts",
-}  # login_attempts: webmap/auth (migration 0002)
+    "user_changes",
+}
 
 
 @pytest.fixture(scope="module")

@@ -84,6 +84,11 @@ MATRIX: dict[str, dict[str, Row]] = {
     # admin
     "admin.categories": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.work_types": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
+    "admin.users": {"GET": only("admin")},
+    "admin.user_create": {"POST": only("admin", ok=PASSES)},
+    "admin.user_role": {"POST": only("admin", ok=PASSES)},
+    "admin.user_active": {"POST": only("admin", ok=PASSES)},
+    "admin.user_password": {"POST": only("admin", ok=PASSES)},
     "dashboard.districts": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     # operators
     "operator.queue": {"GET": only("operator")},
@@ -126,6 +131,9 @@ MATRIX: dict[str, dict[str, Row]] = {
 ARGS: dict[str, dict[str, object]] = {
     "dashboard.export": {"name": "categories", "fmt": "csv"},
     "api.feature": {"kind": "work"},
+    "admin.user_role": {"user_id": 999999},
+    "admin.user_active": {"user_id": 999999},
+    "admin.user_password": {"user_id": 999999},
 }
 SEEDED = ("appeal_id", "case_id", "work_id", "item_id", "photo_id", "rank")
 

@@ -24,9 +24,15 @@ def upgrade():
         sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("old_value", sa.String(length=50), nullable=True),
         sa.Column("new_value", sa.String(length=50), nullable=True),
-        sa.CheckConstraint("action IN ('create', 'role', 'disable', 'enable', 'password')", name=op.f("ck_user_changes_action")),
-        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_user_changes_actor_id_users"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_user_changes_user_id_users"), ondelete="CASCADE"),
+        sa.CheckConstraint(
+            "action IN ('create', 'role', 'disable', 'enable', 'password')", name=op.f("ck_user_changes_action")
+        ),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_user_changes_actor_id_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_user_changes_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_changes")),
     )
     op.create_index("ix_user_changes_at", "user_changes", ["at"])

@@ -37,9 +37,10 @@ def _document(client: FlaskClient, **args: Any) -> Any:
 
 def test_document_is_one_offline_file_with_the_layers(town: Any, auth: Any, client: FlaskClient) -> None:
     auth.login("analyst")
-    response = _document(client, district=str(town.districts["MKR1"]))
+    response = _document(client, district=str(town.districts["MKR1"]), download="1")
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert _document(client).headers["Content-Disposition"].startswith("inline;")
     html = response.get_data(as_text=True)
     assert not LOADS.search(html), "the document must not load anything by URL"
     assert "L.map(" in html and "leaflet" in html.lower()  # Leaflet inlined, not linked

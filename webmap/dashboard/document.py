@@ -57,12 +57,14 @@ def document_filename(args: MultiDict[str, str]) -> str:
 @bp.get("/export/map.html")
 @role_required(*VIEWERS)
 def map_document() -> ResponseReturnValue:
-    """Download the map document; opened from disk it needs no network."""
+    """The map document, shown in the browser (``?download=1``: as a file to save); from disk it needs no
+    network."""
     html, errors = document_html(request.args)
     if html is None:
         return render_template("dashboard/error.html", message=" ".join(errors)), 400
     response = Response(nonce_scripts(html), mimetype="text/html")
-    response.headers["Content-Disposition"] = f'attachment; filename="{document_filename(request.args)}"'
+    disposition = "attachment" if request.args.get("download") == "1" else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{document_filename(request.args)}"'
     return response
 
 

@@ -8,7 +8,16 @@ from flask_babel import refresh
 
 from webmap.errors import MESSAGES, AppError, BadInput, Conflict, InvalidTransition, NotFound
 
-VALUES = {"id": 7, "old": "new", "to": "done", "ids": "8, 9", "address": "Мира 5", "mb": 10, "version": 3}
+VALUES = {
+    "id": 7,
+    "old": "new",
+    "to": "done",
+    "ids": "8, 9",
+    "address": "Мира 5",
+    "mb": 10,
+    "version": 3,
+    "name": "olga",
+}
 
 
 @pytest.mark.parametrize("reason", sorted(MESSAGES))

@@ -37,7 +37,8 @@ TABLES = {
     "sources",
     "message_revisions",
     "hook_events",
-}  # login_attempts: webmap/auth (migration 0002); sources, message_revisions, hook_events: webmap/monitor
+    "user_changes",
+}
 
 
 @pytest.fixture(scope="module")

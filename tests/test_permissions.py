@@ -73,6 +73,7 @@ MATRIX: dict[str, dict[str, Row]] = {
     "api.feature": {"GET": everyone()},
     "api.photo": {"GET": everyone(404)},  # the seeded photo has no file
     "dashboard.public_geojson": {"GET": everyone()},
+    "ops.healthz": {"GET": everyone()},
     # auth
     "auth.login": {
         "GET": {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},
@@ -83,6 +84,11 @@ MATRIX: dict[str, dict[str, Row]] = {
     # admin
     "admin.categories": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.work_types": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
+    "admin.users": {"GET": only("admin")},
+    "admin.user_create": {"POST": only("admin", ok=PASSES)},
+    "admin.user_role": {"POST": only("admin", ok=PASSES)},
+    "admin.user_active": {"POST": only("admin", ok=PASSES)},
+    "admin.user_password": {"POST": only("admin", ok=PASSES)},
     "dashboard.districts": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.sources": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.source_action": {"POST": only("admin", ok=PASSES)},
@@ -122,6 +128,7 @@ MATRIX: dict[str, dict[str, Row]] = {
     "dashboard.hotspot": {"GET": only("analyst", "operator", ok=404)},  # no hotspot in the seed
     "dashboard.receptions": {"GET": only("analyst", "operator")},
     "dashboard.report": {"GET": only("analyst", "operator")},
+    "dashboard.map_document": {"GET": only("analyst", "operator")},
     "dashboard.export": {"GET": only("analyst", "operator")},
 }
 
@@ -130,6 +137,9 @@ ARGS: dict[str, dict[str, object]] = {
     "dashboard.export": {"name": "categories", "fmt": "csv"},
     "api.feature": {"kind": "work"},
     "hooks.telegram_webhook": {"secret": "not-the-secret"},
+    "admin.user_role": {"user_id": 999999},
+    "admin.user_active": {"user_id": 999999},
+    "admin.user_password": {"user_id": 999999},
 }
 SEEDED = ("appeal_id", "case_id", "work_id", "item_id", "photo_id", "rank")
 

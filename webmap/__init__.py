@@ -62,11 +62,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webmap.hooks import bp as hooks_bp  # the monitor: VK Callback API, Telegram webhook
 
     app.register_blueprint(hooks_bp)
+    from webmap.ops import bp as ops_bp
+    from webmap.ops import logs
+
+    app.register_blueprint(ops_bp)
+    logs.init_app(app)
+    _behind_proxy(app)
 
     from webmap.commands import register_commands
 
     register_commands(app)
     return app
+
+
+def _behind_proxy(app: Flask) -> None:
+    """Trust ``WEBMAP_PROXY_HOPS`` reverse proxies' X-Forwarded-* headers (client address, scheme, host),
+    so login throttling and secure cookies see the real client."""
+    hops = int(app.config.get("WEBMAP_PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
 
 
 def _select_locale() -> str:

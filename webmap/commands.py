@@ -78,12 +78,33 @@ def demo_load(if_empty: bool) -> None:
     else:
         for line in load_town_dir(DEMO_TOWN):
             click.echo(line)
-    if if_empty and demo_has_messages():
+    if not (if_empty and demo_has_messages()):
+        for name, report in import_demo_messages(DEMO_TOWN).items():
+            click.echo(f"{name}: {report.summary()}")
+        click.echo(f"completed works: {seed_demo_works()}")
+    else:
         click.echo("messages already imported")
+    _print_demo_accounts()
+
+
+def _print_demo_accounts() -> None:
+    """On a database with no users yet, make one demo account per role and show the passwords once."""
+    from webmap.services.demo import DemoAccountsRefused, create_demo_accounts
+
+    try:
+        accounts = create_demo_accounts()
+    except DemoAccountsRefused:
+        click.echo("production: no demo accounts; create the first admin with: webmap users create NAME --role admin")
         return
-    for name, report in import_demo_messages(DEMO_TOWN).items():
-        click.echo(f"{name}: {report.summary()}")
-    click.echo(f"completed works: {seed_demo_works()}")
+    if not accounts:
+        return
+    rule = "=" * 72
+    click.echo(rule)
+    click.echo("DEMO ACCOUNTS, for trying webmap out (shown once; the passwords are stored hashed).")
+    click.echo("Log in at /auth/login. Disable them before real use: webmap users disable NAME")
+    for username, role, password in accounts:
+        click.echo(f"  {username:<16} {role:<9} {password}")
+    click.echo(rule)
 
 
 @click.command("triage")
@@ -118,3 +139,11 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(sources_cli)
     app.cli.add_command(monitor_command)
+    from webmap.dashboard.document import export_cli  # webmap export map
+
+    app.cli.add_command(export_cli)
+    from webmap.ops.cli import backup_command, restore_command
+    from webmap.serve import serve_command
+
+    for command in (backup_command, restore_command, serve_command):
+        app.cli.add_command(command)

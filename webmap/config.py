@@ -68,6 +68,9 @@ def from_env() -> dict[str, object]:
         "WEBMAP_MAP_CLUSTER_CELL_PX": _int("WEBMAP_MAP_CLUSTER_CELL_PX", 64),
         "WEBMAP_UPLOAD_DIR": os.environ.get("WEBMAP_UPLOAD_DIR", str(PROJECT_ROOT / "instance" / "uploads")),
         "WEBMAP_UPLOAD_MAX_BYTES": _int("WEBMAP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        # production: reverse proxies in front of the app (0: none), and one JSON log line per request
+        "WEBMAP_PROXY_HOPS": _int("WEBMAP_PROXY_HOPS", 0),
+        "WEBMAP_REQUEST_LOG": _bool("WEBMAP_REQUEST_LOG", True),
         "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
         **monitor_settings(),
     }

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "0008_sources"
-down_revision = "0003"
+down_revision = "0005_vocab"
 branch_labels = None
 depends_on = None
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from webmap.auth.accounts import find_user, normalize_username, password_problem, username_problem
 from webmap.extensions import db
 from webmap.models import User
 from webmap.models.constants import ROLES
+from webmap.services.users import is_last_active_admin, record
 
 users_cli = click.Group("users", help="Users of the internal pages and their roles.")
 
@@ -40,11 +41,7 @@ def _read_password(from_stdin: bool, username: str) -> str:
     return password
 
 
-def _last_active_admin(user: User) -> bool:
-    if user.role != "admin" or not user.active:
-        return False
-    admins = db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active))
-    return (admins or 0) <= 1
+_last_active_admin = is_last_active_admin
 
 
 def _commit() -> None:
@@ -74,6 +71,7 @@ def create(username: str, role: str, full_name: str | None, password_stdin: bool
     user = User(username=username, role=role, full_name=(full_name or "").strip() or None, active=True)
     user.set_password(password)
     db.session.add(user)
+    record(user, "create", None, role, None)
     _commit()
     click.echo(f"created user {username} ({role})")
 
@@ -86,6 +84,8 @@ def set_role(username: str, role: str) -> None:
     user = _user(username)
     if role != "admin" and _last_active_admin(user):
         raise click.ClickException(f"{user.username} is the last active admin; make another admin first")
+    if role != user.role:
+        record(user, "role", user.role, role, None)
     old, user.role = user.role, role
     _commit()
     click.echo(f"{user.username}: {old} -> {role}")
@@ -98,6 +98,8 @@ def disable(username: str) -> None:
     user = _user(username)
     if _last_active_admin(user):
         raise click.ClickException(f"{user.username} is the last active admin; make another admin first")
+    if user.active:
+        record(user, "disable", None, None, None)
     user.active = False
     _commit()
     click.echo(f"disabled {user.username}")
@@ -108,6 +110,8 @@ def disable(username: str) -> None:
 def enable(username: str) -> None:
     """Enable user USERNAME again."""
     user = _user(username)
+    if not user.active:
+        record(user, "enable", None, None, None)
     user.active = True
     _commit()
     click.echo(f"enabled {user.username}")
@@ -120,6 +124,7 @@ def set_password(username: str, password_stdin: bool) -> None:
     """Set a new password for user USERNAME."""
     user = _user(username)
     user.set_password(_read_password(password_stdin, user.username))
+    record(user, "password", None, None, None)
     _commit()
     click.echo(f"password of {user.username} changed")
 

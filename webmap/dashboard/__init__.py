@@ -12,4 +12,4 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 VIEWERS = ("analyst", "operator")  # and admin, who passes every role check
 EDITORS = ("admin",)
 
-from webmap.dashboard import downloads, formatting, views  # noqa: E402,F401
+from webmap.dashboard import document, downloads, formatting, views  # noqa: E402,F401

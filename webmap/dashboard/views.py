@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from webmap.auth.roles import role_required
 from webmap.dashboard import EDITORS, VIEWERS, bp
+from webmap.dashboard.document import document_title
 from webmap.dashboard.filters import Parsed, page_number, parse, query_args
 from webmap.dashboard.forms import population_form
 from webmap.dashboard.phrases import WorkCount, works_sentence
@@ -27,11 +28,13 @@ from webmap.dashboard.tables import (
     reception_filters,
 )
 from webmap.extensions import db
+from webmap.maps.document import map_parts
 from webmap.models import District
 from webmap.models.names import localized_name
 from webmap.models.queries import reference
 from webmap.models.vocab import CHANNEL
 from webmap.services import analytics as an
+from webmap.services.analytics.document import document_data
 
 PER_PAGE = 100
 
@@ -338,8 +341,12 @@ def report() -> Any:
     categories = an.by_category(f)
     for row in categories.rows:
         row["name_ru"] = localized_name(row)
-    spots = an.hotspots(f, parsed.hotspot)[:5]
+    all_spots = an.hotspots(f, parsed.hotspot)
+    spots = all_spots[:5]
     svg = an.district_svg(district.id if district else None, spots)
+    data = document_data(f, parsed.hotspot)
+    data.spots = all_spots
+    doc = map_parts(data, document_title(parsed))
     return render_template(
         "dashboard/report.html",
         parsed=parsed,
@@ -351,6 +358,7 @@ def report() -> Any:
         spots=spots,
         sentence=sentence,
         svg=svg,
+        doc=doc,
         subtitle=_filter_title(parsed),
         now=datetime.now(UTC),
         qa=query_args(parsed.filters, parsed.hotspot),

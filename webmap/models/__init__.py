@@ -3,7 +3,7 @@
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
 from webmap.models.sources import HookEvent, MessageRevision, Source
-from webmap.models.users import StatusChange, User
+from webmap.models.users import StatusChange, User, UserChange
 from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "StatusChange",
     "Street",
     "User",
+    "UserChange",
     "Work",
     "WorkPhoto",
     "WorkType",

@@ -91,3 +91,24 @@ class StatusChange(Model):
     comment: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User | None] = relationship()
+
+
+USER_ACTIONS = ("create", "role", "disable", "enable", "password")
+
+
+class UserChange(Model):
+    """The audit trail of accounts: who (None: the command line) did what to which user, and when."""
+
+    __tablename__ = "user_changes"
+    __table_args__ = (CheckConstraint(sql_in("action", USER_ACTIONS), name="action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str | None] = mapped_column(String(50))
+    new_value: Mapped[str | None] = mapped_column(String(50))
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import cast
 
+from flask import current_app
 from geoalchemy2.shape import to_shape
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -16,7 +18,8 @@ from sqlalchemy import func, select
 from webmap.extensions import db
 from webmap.ingest.pipeline import Importer, ImportReport
 from webmap.ingest.readers import RawMessage, Rejected, get_reader
-from webmap.models import Appeal, SourceMessage, Street
+from webmap.models import Appeal, SourceMessage, Street, User
+from webmap.models.constants import ROLES
 from webmap.services.works import open_work, set_work_status
 
 MESSAGE_FILES = (
@@ -99,3 +102,29 @@ def seed_demo_works(per_type: int = 2) -> int:
 
 def demo_has_messages() -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(SourceMessage)))
+
+
+class DemoAccountsRefused(RuntimeError):
+    """Demo accounts are never made in production."""
+
+
+def create_demo_accounts(roles: tuple[str, ...] = ROLES) -> list[tuple[str, str, str]]:
+    """One demo user per role with a random password, when the database has no users at all.
+
+    Returns (username, role, password) for each account made, to be shown once; the passwords
+    are stored only as hashes. Refused in production, where the first admin is made with
+    ``webmap users create``.
+    """
+    if current_app.config.get("WEBMAP_ENV") == "production":
+        raise DemoAccountsRefused("demo accounts are never created in production")
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return []
+    made = []
+    for role in roles:
+        password = secrets.token_urlsafe(12)
+        user = User(username=f"demo-{role}", role=role, active=True, full_name=f"Демо: {role}")
+        user.set_password(password)
+        db.session.add(user)
+        made.append((user.username, role, password))
+    db.session.commit()
+    return made

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webmap.extensions import Model
-from webmap.models.vocab import ROLE
+from webmap.models.vocab import ROLE, sql_in
 
 
 class User(UserMixin, Model):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from geo.address import DistrictMention, LandmarkMention, StreetMention
-from geo.category import classify
+from geo.classifier import CategoryModel, categorize, shipped_model
 from geo.index import GazetteerIndex, Place
 from geo.pii import PiiSpan, find_pii, redact
 
@@ -36,6 +36,7 @@ class TriageResult:
     category: str
     pii: tuple[PiiSpan, ...]
     note: str = ""  # why no place was given ("house numbers on different streets" ...)
+    category_confidence: float = 1.0  # the classifier's probability of ``category``
 
     def record(self, id_: Any) -> dict[str, Any]:
         """The JSON-lines output record."""
@@ -48,6 +49,7 @@ class TriageResult:
             "address": self.address,
             "district": self.district,
             "category": self.category,
+            "category_confidence": round(self.category_confidence, 4),
         }
 
 
@@ -66,12 +68,18 @@ def redact_personal(text: str, index: GazetteerIndex) -> str:
 
 
 def triage(
-    text: str, index: GazetteerIndex, channel: str | None = None, *, min_confidence: float = MIN_CONFIDENCE
+    text: str,
+    index: GazetteerIndex,
+    channel: str | None = None,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    model: CategoryModel | None = None,
 ) -> TriageResult:
     """Place, categorise and find personal data in one message.
 
     ``channel`` (vk, telegram, pos, reception, phone, open311) is accepted for
     the record and future per-channel rules; the text alone decides today.
+    ``model`` classifies (default: the shipped corpus's model).
     Raises TypeError for a non-string text.
     """
     if not isinstance(text, str):
@@ -86,9 +94,9 @@ def triage(
         place, note = None, f"place too uncertain ({place.confidence:.2f})"
     pii = tuple(find_pii(text, skip=place_spans(resolution.mentions)))
     landmark_words = [m.span for m in resolution.mentions if isinstance(m, (LandmarkMention, DistrictMention))]
-    category = classify(head, landmark_words)
+    category, category_confidence = categorize(head, landmark_words, model or shipped_model())
     if place is None:
-        return TriageResult(None, None, NO_PLACE, 0.0, None, None, category, pii, note)
+        return TriageResult(None, None, NO_PLACE, 0.0, None, None, category, pii, note, category_confidence)
     return TriageResult(
         round(place.lon, 7),
         round(place.lat, 7),
@@ -99,6 +107,7 @@ def triage(
         category,
         pii,
         note,
+        category_confidence,
     )
 
 

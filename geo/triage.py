@@ -124,7 +124,11 @@ class LineError:
 
 
 def triage_jsonl(
-    lines: Iterable[str | bytes], index: GazetteerIndex, *, min_confidence: float = MIN_CONFIDENCE
+    lines: Iterable[str | bytes],
+    index: GazetteerIndex,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    model: CategoryModel | None = None,
 ) -> Iterator[dict[str, Any] | LineError]:
     """Triage JSON lines ``{"id", "text", "channel"?}``; yield a result record or a LineError per line.
 
@@ -159,17 +163,19 @@ def triage_jsonl(
             yield LineError(number, f"'channel' must be a string, got {type(channel).__name__}", id_)
             continue
         try:
-            result = triage(text, index, channel, min_confidence=min_confidence)
+            result = triage(text, index, channel, min_confidence=min_confidence, model=model)
         except Exception as exc:  # one message must never stop a batch
             yield LineError(number, f"triage failed: {type(exc).__name__}: {exc}", id_)
             continue
         yield result.record(id_)
 
 
-def run_jsonl(lines: Iterable[str | bytes], index: GazetteerIndex, out: TextIO, err: TextIO) -> tuple[int, int]:
+def run_jsonl(
+    lines: Iterable[str | bytes], index: GazetteerIndex, out: TextIO, err: TextIO, model: CategoryModel | None = None
+) -> tuple[int, int]:
     """Write results to ``out`` and errors to ``err``; return (results, errors). For the CLI."""
     ok = bad = 0
-    for item in triage_jsonl(lines, index):
+    for item in triage_jsonl(lines, index, model=model):
         if isinstance(item, LineError):
             bad += 1
             print(str(item), file=err)

@@ -33,7 +33,8 @@ TABLES = {
     "status_changes",
     "categories",
     "login_attempts",
-}  # login_attempts: webmap/auth (migration 0002)
+    "category_examples",
+}  # login_attempts: webmap/auth (migration 0002); category_examples: operators' category choices
 
 
 @pytest.fixture(scope="module")

@@ -85,24 +85,6 @@ def demo_load(if_empty: bool) -> None:
     click.echo(f"completed works: {seed_demo_works()}")
 
 
-@click.command("triage")
-@click.option(
-    "--input", "input_", type=click.File("rb"), default="-", help="JSON lines {id, text, channel?}; stdin by default."
-)
-@click.option(
-    "--output", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines out; stdout by default."
-)
-def triage_command(input_, output) -> None:
-    """Place and classify messages: one result line per input line, errors on stderr."""
-    import sys
-
-    from geo.triage import run_jsonl
-    from webmap.services.triage import current_index
-
-    ok, bad = run_jsonl(input_, current_index(), output, sys.stderr)
-    click.echo(f"triaged {ok}, bad lines {bad}", err=True)
-
-
 def register_commands(app: Flask) -> None:
     from webmap.ingest.commands import import_command
 
@@ -112,4 +94,6 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(users_cli)
     app.cli.add_command(import_command)
-    app.cli.add_command(triage_command)
+    from webmap.triage_cli import triage_cli
+
+    app.cli.add_command(triage_cli)

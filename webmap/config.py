@@ -64,6 +64,11 @@ def from_env() -> dict[str, object]:
         "WEBMAP_MAP_CLUSTER_CELL_PX": _int("WEBMAP_MAP_CLUSTER_CELL_PX", 64),
         "WEBMAP_UPLOAD_DIR": os.environ.get("WEBMAP_UPLOAD_DIR", str(PROJECT_ROOT / "instance" / "uploads")),
         "WEBMAP_UPLOAD_MAX_BYTES": _int("WEBMAP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        # category model: written by `webmap triage train`, trained from the shipped corpus when missing
+        "WEBMAP_CATEGORY_MODEL": os.environ.get(
+            "WEBMAP_CATEGORY_MODEL", str(PROJECT_ROOT / "instance" / "category_model.joblib")
+        ),
+        "WEBMAP_CATEGORY_REVIEW_BELOW": float(os.environ.get("WEBMAP_CATEGORY_REVIEW_BELOW", "0.5")),
         "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
     }
 

@@ -2,6 +2,7 @@
 
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
+from webmap.models.training import CategoryExample
 from webmap.models.users import StatusChange, User
 from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
@@ -9,6 +10,7 @@ __all__ = [
     "Address",
     "Appeal",
     "Category",
+    "CategoryExample",
     "District",
     "Landmark",
     "SourceMessage",

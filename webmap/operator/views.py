@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
@@ -77,7 +77,14 @@ def queue() -> str:
     counts = dict(db.session.execute(select(Appeal.status, func.count()).group_by(Appeal.status)).all())
     unplaced = db.session.scalar(select(func.count()).where(Appeal.point.is_(None), Appeal.status.in_(OPEN_STATUSES)))
     return render_template(
-        "operator/queue.html", page=page, form=form, counts=counts, unplaced=unplaced, is_overdue=is_overdue, now=now
+        "operator/queue.html",
+        page=page,
+        form=form,
+        counts=counts,
+        unplaced=unplaced,
+        is_overdue=is_overdue,
+        now=now,
+        review_below=current_app.config["WEBMAP_CATEGORY_REVIEW_BELOW"],
     )
 
 

@@ -2,7 +2,8 @@
 
 Hand-weighted rules (:mod:`geo.category`) know the obvious words but not the
 way residents actually write, and they cannot learn from operators. This model
-is a multinomial logistic regression over three kinds of features:
+is a linear SVM, its scores calibrated to probabilities (one sigmoid per
+category, fitted on held-out folds), over three kinds of features:
 
 - lemmatised words and word pairs (pymorphy3's first parse), TF-IDF: "ямы",
   "ямой", "ямища" all say "яма";
@@ -44,7 +45,7 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "data" / "triage" / "corpu
 CHAR_NGRAMS = (2, 5)
 RULE_CAP = 9.0  # rule votes above this say no more
 RULE_WEIGHT = 1.0  # the rule block's scale next to the unit-norm TF-IDF blocks
-DEFAULT_C = 10.0
+DEFAULT_KIND = "svm"  # or "logreg": measured on the shipped corpus, the calibrated SVM was better and 10x faster
 _WORD = re.compile(r"[a-zа-я]+")
 _SPACES = re.compile(r"\s\s+")
 
@@ -177,29 +178,27 @@ class _Block:
     weights: np.ndarray  # (terms, classes), rows contiguous: a message gathers a few rows
 
     def __post_init__(self) -> None:
-        self._word_columns: dict[str, tuple[int, ...]] = {}
+        self._word_columns: dict[str, np.ndarray] = {}
 
-    def columns(self, terms: Iterable[str]) -> list[int]:
+    def columns(self, terms: Iterable[str]) -> np.ndarray:
         vocabulary = self.vocabulary
-        return [j for j in map(vocabulary.get, terms) if j is not None]
+        return np.array([j for j in map(vocabulary.get, terms) if j is not None], dtype=np.intp)
 
-    def word_columns(self, word: str) -> tuple[int, ...]:
+    def word_columns(self, word: str) -> np.ndarray:
         """Columns of a word's character n-grams, cached: residents reuse a small vocabulary."""
         cols = self._word_columns.get(word)
         if cols is None:
             if len(self._word_columns) > 200_000:
                 self._word_columns.clear()
-            cols = self._word_columns[word] = tuple(self.columns(word_char_terms(word)))
+            cols = self._word_columns[word] = self.columns(word_char_terms(word))
         return cols
 
-    def contribution(self, columns: list[int]) -> np.ndarray | None:
+    def contribution(self, columns: np.ndarray) -> np.ndarray | None:
         """This block's share of the class scores for a message's term columns (TF-IDF, sublinear, L2)."""
-        if not columns:
+        if not len(columns):
             return None
-        counts = Counter(columns)
-        cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        np.log(values, out=values)
+        cols, counts = np.unique(columns, return_counts=True)
+        values = np.log(counts)
         values += 1.0
         values *= self.idf[cols]
         values /= math.sqrt(float(values @ values))
@@ -216,6 +215,10 @@ class CategoryModel:
     chars: _Block
     rules_coef: np.ndarray  # (classes, len(CATEGORIES))
     intercept: np.ndarray
+    # probabilities from scores: a softmax (logistic regression), or per-class sigmoids 1/(1+exp(a*s+b)),
+    # normalised (a calibrated SVM, as scikit-learn's CalibratedClassifierCV computes them)
+    sigmoid_a: np.ndarray | None = None
+    sigmoid_b: np.ndarray | None = None
     info: dict[str, Any] = field(default_factory=dict)  # how it was trained: sizes, corpus, date
 
     def probabilities(self, text: str, ignore: Iterable[tuple[int, int]] = ()) -> dict[str, float]:
@@ -232,14 +235,19 @@ class CategoryModel:
         part = self.words.contribution(self.words.columns(word_terms(words)))
         if part is not None:
             logits += part
-        part = self.chars.contribution([j for w in words for j in self.chars.word_columns(w)])
+        part = self.chars.contribution(np.concatenate([self.chars.word_columns(w) for w in words])) if words else None
         if part is not None:
             logits += part
         logits += self.rules_coef @ np.asarray(rules)
-        logits -= logits.max()
-        exp = np.exp(logits)
-        probs = exp / exp.sum()
-        return {c: float(p) for c, p in zip(self.classes, probs)}
+        if self.sigmoid_a is not None and self.sigmoid_b is not None:
+            probs = 1.0 / (1.0 + np.exp(self.sigmoid_a * logits + self.sigmoid_b))
+            total = probs.sum()
+            probs = probs / total if total > 0 else np.full_like(probs, 1.0 / len(probs))
+        else:
+            logits -= logits.max()
+            exp = np.exp(logits)
+            probs = exp / exp.sum()
+        return {c: min(float(p), 1.0) for c, p in zip(self.classes, probs)}
 
     def predict(self, text: str, ignore: Iterable[tuple[int, int]] = ()) -> tuple[str, float]:
         """The likeliest category of a message and its probability."""
@@ -262,6 +270,8 @@ class CategoryModel:
             },
             "rules_coef": self.rules_coef,
             "intercept": self.intercept,
+            "sigmoid_a": self.sigmoid_a,
+            "sigmoid_b": self.sigmoid_b,
             "info": self.info,
         }
         joblib.dump(data, tmp, compress=3)
@@ -286,7 +296,14 @@ def read_model(path: Path) -> CategoryModel:
         raise ModelFileError(f"{path}: not a category model of format {FORMAT}")
     blocks = {name: _Block(b["vocabulary"], b["idf"], b["weights"]) for name, b in data["blocks"].items()}
     return CategoryModel(
-        tuple(data["classes"]), blocks["words"], blocks["chars"], data["rules_coef"], data["intercept"], data["info"]
+        tuple(data["classes"]),
+        blocks["words"],
+        blocks["chars"],
+        data["rules_coef"],
+        data["intercept"],
+        data.get("sigmoid_a"),
+        data.get("sigmoid_b"),
+        data["info"],
     )
 
 
@@ -353,13 +370,16 @@ def _features(examples: Sequence[Example]) -> tuple[list[list[str]], list[list[s
     return words, chars, rules
 
 
-def train(examples: Sequence[Example], *, c: float = DEFAULT_C, **info: Any) -> CategoryModel:
+def train(
+    examples: Sequence[Example], *, c: float | None = None, kind: str = DEFAULT_KIND, **info: Any
+) -> CategoryModel:
     """Fit a model to labelled examples; ``info`` is kept with it (corpus fingerprint, sources).
 
-    Raises ValueError when fewer than two categories are present.
+    ``kind``: "svm" (LinearSVC, sigmoid-calibrated on 3 folds) or "logreg"
+    (multinomial logistic regression). Raises ValueError when fewer than two
+    categories are present.
     """
     from scipy.sparse import csr_matrix, hstack
-    from sklearn.linear_model import LogisticRegression
 
     labels = [e.category for e in examples]
     if len(set(labels)) < 2:
@@ -368,29 +388,50 @@ def train(examples: Sequence[Example], *, c: float = DEFAULT_C, **info: Any) -> 
     word_vec, char_vec = _vectorizers()
     xw, xc = word_vec.fit_transform(words), char_vec.fit_transform(chars)
     x = hstack([xw, xc, csr_matrix(rules)]).tocsr()
-    clf = LogisticRegression(C=c, max_iter=2000)
-    clf.fit(x, labels)
+    if kind == "svm":
+        classes, coef, intercept, a, b, clf = _fit_svm(x, labels, 1.0 if c is None else c)
+    elif kind == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=30.0 if c is None else c, max_iter=2000).fit(x, labels)
+        classes, coef, intercept, a, b = clf.classes_, clf.coef_, clf.intercept_, None, None
+    else:
+        raise ValueError(f"unknown model kind {kind!r}")
     nw, nc = xw.shape[1], xc.shape[1]
-    coef = clf.coef_
     sources = Counter(e.source for e in examples)
     model = CategoryModel(
-        classes=tuple(str(k) for k in clf.classes_),
+        classes=tuple(str(k) for k in classes),
         words=_Block(dict(word_vec.vocabulary_), word_vec.idf_, np.ascontiguousarray(coef[:, :nw].T)),
         chars=_Block(dict(char_vec.vocabulary_), char_vec.idf_, np.ascontiguousarray(coef[:, nw : nw + nc].T)),
         rules_coef=np.ascontiguousarray(coef[:, nw + nc :]),
-        intercept=clf.intercept_.copy(),
-        info={"examples": len(examples), "sources": dict(sources), "c": c, **info},
+        intercept=np.array(intercept, dtype=np.float64),
+        sigmoid_a=a,
+        sigmoid_b=b,
+        info={"examples": len(examples), "sources": dict(sources), "kind": kind, "c": c, **info},
     )
-    model.info["sklearn_check"] = _reference_probabilities(clf, x[:1])
+    model.info["sklearn_check"] = [float(p) for p in clf.predict_proba(x[:1])[0]]
     return model
 
 
-def _reference_probabilities(clf: Any, row: Any) -> list[float]:
-    """scikit-learn's own probabilities for the first example: the fast path must give the same."""
-    return [float(p) for p in clf.predict_proba(row)[0]]
+def _fit_svm(x: Any, labels: list[str], c: float) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray, Any]:
+    """A LinearSVC on all examples, its scores calibrated by sigmoids fitted on 3 held-out folds."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import LinearSVC
+
+    folds = max(2, min(3, min(Counter(labels).values())))
+    clf = CalibratedClassifierCV(LinearSVC(C=c), method="sigmoid", cv=folds, ensemble=False).fit(x, labels)
+    calibrated = clf.calibrated_classifiers_[0]
+    svm = calibrated.estimator
+    if list(svm.classes_) != list(clf.classes_) or len(clf.classes_) < 3:
+        raise ValueError("training needs examples of at least three categories")
+    a = np.array([cal.a_ for cal in calibrated.calibrators], dtype=np.float64)
+    b = np.array([cal.b_ for cal in calibrated.calibrators], dtype=np.float64)
+    return clf.classes_, svm.coef_, svm.intercept_, a, b, clf
 
 
-def cross_validate(examples: Sequence[Example], folds: int = 5, *, c: float = DEFAULT_C, seed: int = 0) -> float:
+def cross_validate(
+    examples: Sequence[Example], folds: int = 5, *, c: float | None = None, kind: str = DEFAULT_KIND, seed: int = 0
+) -> float:
     """Accuracy by stratified k-fold cross-validation (each fold trained afresh)."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -398,6 +439,6 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, *, c: float = DE
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     right = 0
     for train_idx, test_idx in splitter.split(np.zeros(len(labels)), labels):
-        model = train([examples[i] for i in train_idx], c=c)
+        model = train([examples[i] for i in train_idx], c=c, kind=kind)
         right += sum(model.predict(examples[i].text)[0] == examples[i].category for i in test_idx)
     return right / len(examples)

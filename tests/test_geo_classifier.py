@@ -133,7 +133,7 @@ def test_training_needs_several_categories() -> None:
 
 def test_pos_rubrics() -> None:
     table = read_rubrics(RUBRICS_FILE)
-    assert len(table) >= 100 and set(v for v in table.values() if v) == set(CATEGORIES)
+    assert len(table) >= 100 and {v for v in table.values() if v} == set(CATEGORIES)
     assert rubric_category("Неработающее наружное освещение") == "streetlight"
     assert rubric_category("ямы и выбоины на дороге.") == "road"
     assert rubric_category("Уборка снега") == "snow"

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from geo.town import GazetteerFileError, read_town
+from geo.town import GazetteerFileError, Town, read_town
 from webmap.config import PROJECT_ROOT
 from webmap.extensions import db
 
@@ -23,7 +23,7 @@ def load_town_dir(directory: Path) -> list[str]:
     return store_town_records(read_town(directory))
 
 
-def store_town_records(town) -> list[str]:
+def store_town_records(town: Town) -> list[str]:
     """Store a read town in one transaction; returns the report lines."""
     from webmap.services.gazetteer import store_town
 

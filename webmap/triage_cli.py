@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -27,7 +27,7 @@ _output = click.option(
 )
 
 
-def _run(input_: IO[bytes], output: IO[str]) -> None:
+def _run(input_: BinaryIO, output: TextIO) -> None:
     from geo.triage import run_jsonl
     from webmap.services.training import current_model
     from webmap.services.triage import current_index
@@ -40,7 +40,7 @@ def _run(input_: IO[bytes], output: IO[str]) -> None:
 @_input
 @_output
 @click.pass_context
-def triage_cli(ctx: click.Context, input_: IO[bytes], output: IO[str]) -> None:
+def triage_cli(ctx: click.Context, input_: BinaryIO, output: TextIO) -> None:
     """Place and classify messages (with no subcommand: one result line per input line, errors on stderr)."""
     if ctx.invoked_subcommand is None:
         _run(input_, output)
@@ -49,7 +49,7 @@ def triage_cli(ctx: click.Context, input_: IO[bytes], output: IO[str]) -> None:
 @triage_cli.command("run")
 @_input
 @_output
-def triage_run(input_: IO[bytes], output: IO[str]) -> None:
+def triage_run(input_: BinaryIO, output: TextIO) -> None:
     """Place and classify messages: one result line per input line, errors on stderr."""
     _run(input_, output)
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import DateTime, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webmap.extensions import db
+from webmap.extensions import Model
 
 if TYPE_CHECKING:
     from webmap.models.users import User
 
 
-class CategoryExample(db.Model):
+class CategoryExample(Model):
     """A labelled example from an operator: the case's message texts as they were, and the category chosen.
 
     The text is copied, not joined at training time, because messages move

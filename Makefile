@@ -63,3 +63,4 @@ db: server
 	@scripts/pg.sh createdb "$(DATABASE_URL)"
 	$(BIN)/webmap db upgrade
 	$(BIN)/webmap demo load --if-empty
+	$(BIN)/webmap triage train --if-missing

@@ -1,7 +1,8 @@
 """Scoring triage results against labels: place (within a tolerance), wrong points, category.
 
 A place counts as right when the point lies within 60 m of the labelled house,
-60 m of the street's centre line, 80 m of the crossing, 150 m of the landmark,
+60 m of the street's centre line (and, for a segment, between its two ends),
+80 m of the crossing, 150 m of the landmark,
 inside the district, or when no point is given for a message that names no
 place. A *wrong point* is a point given where it is not right: worse than none,
 since a crew would be sent to the wrong place. The bench script
@@ -61,7 +62,11 @@ class Town:
         kind = expect["kind"]
         if kind == "house" and (_norm(expect["street"]), _norm(expect["house"])) not in self.houses:
             raise KeyError(f"{expect['street']} {expect['house']}")
-        names = {"street": [expect.get("street")], "intersection": expect.get("streets") or []}.get(kind, [])
+        names = {
+            "street": [expect.get("street")],
+            "segment": [expect.get("street"), *(expect.get("between") or [])],
+            "intersection": expect.get("streets") or [],
+        }.get(kind, [])
         for name in names:
             if _norm(str(name)) not in self.streets:
                 raise KeyError(str(name))
@@ -91,11 +96,34 @@ class Town:
                 x = Point(a.interpolate(a.project(b.centroid)).coords[0])
             c = x.centroid
             return metres(p, (c.x, c.y)) <= TOL["intersection"]
+        if kind == "segment":
+            return self._on_segment(expect, p)
         if kind == "landmark":
             return metres(p, self.landmarks[_norm(expect["landmark"])]) <= TOL["landmark"]
         if kind == "district":
             return bool(self.districts[_norm(expect["district"])].contains(Point(p)))
         raise ValueError(f"unknown kind {kind}")
+
+    def _on_segment(self, expect: Mapping[str, Any], p: tuple[float, float]) -> bool:
+        """A stretch of a street ({"street", "between": [two crossing streets]} or {"street", "houses": [two]}):
+        within 60 m of the street's line and between the two ends, with 60 m of slack each side."""
+        line = self.streets[_norm(expect["street"])]
+        near = line.interpolate(line.project(Point(p)))
+        if metres(p, (near.x, near.y)) > TOL["street"]:
+            return False
+        ends = []
+        if "between" in expect:
+            for name in expect["between"]:
+                other = self.streets[_norm(name)]
+                x = line.intersection(other)
+                x = x.centroid if not x.is_empty else line.interpolate(line.project(other.centroid))
+                ends.append(line.project(x))
+        else:
+            ends = [line.project(Point(self.houses[(_norm(expect["street"]), _norm(h))])) for h in expect["houses"]]
+        a, b = line.interpolate(0), line.interpolate(line.length)
+        per_unit = metres((a.x, a.y), (b.x, b.y)) / line.length  # metres per unit along the line
+        lo, hi = sorted(ends)
+        return bool(lo - TOL["street"] / per_unit <= line.project(Point(p)) <= hi + TOL["street"] / per_unit)
 
 
 @dataclass

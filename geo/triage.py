@@ -97,7 +97,9 @@ def triage(
     landmark_words = [m.span for m in resolution.mentions if isinstance(m, (LandmarkMention, DistrictMention))]
     category, category_confidence = categorize(head, landmark_words, model or shipped_model())
     if place is None:
-        return TriageResult(None, None, NO_PLACE, 0.0, None, None, category, pii, note, category_confidence)
+        return TriageResult(
+            None, None, NO_PLACE, 0.0, None, None, category, pii, note, category_confidence=category_confidence
+        )
     return TriageResult(
         round(place.lon, 7),
         round(place.lat, 7),
@@ -108,7 +110,7 @@ def triage(
         category,
         pii,
         note,
-        category_confidence,
+        category_confidence=category_confidence,
     )
 
 

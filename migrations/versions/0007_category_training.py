@@ -1,7 +1,7 @@
 """category training: operators' category choices as examples, the category's confidence on a case
 
 Revision ID: 0007_category_training
-Revises: 0003
+Revises: 0004_session_version
 Create Date: 2026-12-01 09:10:00
 
 Every category an operator sets is a labelled example for the next category
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0007_category_training"
-down_revision = "0003"
+down_revision = "0004_session_version"  # chained after main's 0004 (was 0003)
 branch_labels = None
 depends_on = None
 

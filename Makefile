@@ -65,4 +65,5 @@ endif
 db: server
 	@scripts/pg.sh createdb "$(DATABASE_URL)"
 	$(BIN)/webmap db upgrade
+	$(BIN)/webmap triage train --if-missing
 	$(BIN)/webmap demo load --if-empty

@@ -421,15 +421,21 @@ def scores(text: str, ignore: Iterable[tuple[int, int]] = ()) -> dict[str, float
 
 
 def classify(text: str, ignore: Iterable[tuple[int, int]] = ()) -> str:
-    """The category code of a message ("other" when nothing votes enough).
+    """The category code of a message by the rules alone ("other" when nothing votes enough).
 
-    ``ignore``: character spans of place names that must not vote.
+    ``ignore``: character spans of place names that must not vote. The
+    statistical model (geo.classifier) uses these votes as features.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
-    total = scores(text, ignore)
+    return verdict(scores(text, ignore))[0]
+
+
+def verdict(total: dict[str, float]) -> tuple[str, float]:
+    """The rules' category for summed votes, and the best vote's share of all votes (0 when none)."""
     if not total:
-        return "other"
+        return "other", 0.0
     order = {c: i for i, c in enumerate(CATEGORIES)}
     best = max(total.items(), key=lambda kv: (kv[1], -order[kv[0]]))
-    return best[0] if best[1] >= MIN_SCORE else "other"
+    share = best[1] / sum(total.values())
+    return (best[0], share) if best[1] >= MIN_SCORE else ("other", 0.0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from geo.address import DistrictMention, LandmarkMention, StreetMention
-from geo.category import classify
+from geo.classifier import CategoryModel, categorize, shipped_model
 from geo.index import GazetteerIndex, Place
 from geo.pii import PiiSpan, find_pii, redact
 
@@ -36,6 +36,7 @@ class TriageResult:
     category: str
     pii: tuple[PiiSpan, ...]
     note: str = ""  # why no place was given ("house numbers on different streets" ...)
+    category_confidence: float = 1.0  # the classifier's probability of ``category``
 
     def record(self, id_: Any) -> dict[str, Any]:
         """The JSON-lines output record."""
@@ -48,6 +49,7 @@ class TriageResult:
             "address": self.address,
             "district": self.district,
             "category": self.category,
+            "category_confidence": round(self.category_confidence, 4),
         }
 
 
@@ -66,12 +68,18 @@ def redact_personal(text: str, index: GazetteerIndex) -> str:
 
 
 def triage(
-    text: str, index: GazetteerIndex, channel: str | None = None, *, min_confidence: float = MIN_CONFIDENCE
+    text: str,
+    index: GazetteerIndex,
+    channel: str | None = None,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    model: CategoryModel | None = None,
 ) -> TriageResult:
     """Place, categorise and find personal data in one message.
 
     ``channel`` (vk, telegram, pos, reception, phone, open311) is accepted for
     the record and future per-channel rules; the text alone decides today.
+    ``model`` classifies (default: the shipped corpus's model).
     Raises TypeError for a non-string text.
     """
     if not isinstance(text, str):
@@ -87,9 +95,11 @@ def triage(
         place = None
     pii = tuple(find_pii(text, skip=place_spans(resolution.mentions)))
     landmark_words = [m.span for m in resolution.mentions if isinstance(m, (LandmarkMention, DistrictMention))]
-    category = classify(head, landmark_words)
+    category, category_confidence = categorize(head, landmark_words, model or shipped_model())
     if place is None:
-        return TriageResult(None, None, NO_PLACE, 0.0, None, None, category, pii, note)
+        return TriageResult(
+            None, None, NO_PLACE, 0.0, None, None, category, pii, note, category_confidence=category_confidence
+        )
     return TriageResult(
         round(place.lon, 7),
         round(place.lat, 7),
@@ -100,6 +110,7 @@ def triage(
         category,
         pii,
         note,
+        category_confidence=category_confidence,
     )
 
 
@@ -116,7 +127,11 @@ class LineError:
 
 
 def triage_jsonl(
-    lines: Iterable[str | bytes], index: GazetteerIndex, *, min_confidence: float = MIN_CONFIDENCE
+    lines: Iterable[str | bytes],
+    index: GazetteerIndex,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    model: CategoryModel | None = None,
 ) -> Iterator[dict[str, Any] | LineError]:
     """Triage JSON lines ``{"id", "text", "channel"?}``; yield a result record or a LineError per line.
 
@@ -151,17 +166,19 @@ def triage_jsonl(
             yield LineError(number, f"'channel' must be a string, got {type(channel).__name__}", id_)
             continue
         try:
-            result = triage(text, index, channel, min_confidence=min_confidence)
+            result = triage(text, index, channel, min_confidence=min_confidence, model=model)
         except Exception as exc:  # one message must never stop a batch
             yield LineError(number, f"triage failed: {type(exc).__name__}: {exc}", id_)
             continue
         yield result.record(id_)
 
 
-def run_jsonl(lines: Iterable[str | bytes], index: GazetteerIndex, out: TextIO, err: TextIO) -> tuple[int, int]:
+def run_jsonl(
+    lines: Iterable[str | bytes], index: GazetteerIndex, out: TextIO, err: TextIO, model: CategoryModel | None = None
+) -> tuple[int, int]:
     """Write results to ``out`` and errors to ``err``; return (results, errors). For the CLI."""
     ok = bad = 0
-    for item in triage_jsonl(lines, index):
+    for item in triage_jsonl(lines, index, model=model):
         if isinstance(item, LineError):
             bad += 1
             print(str(item), file=err)

@@ -73,13 +73,20 @@ def database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    """The app on a migrated test database holding the demo town."""
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app on a migrated test database holding the demo town.
+
+    Its category model file lives in a session folder: trained once per session
+    at first use, never written into the checkout's instance folder.
+    """
     from flask_migrate import upgrade
 
     from webmap.commands import load_town_dir
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url)})
+    model = tmp_path_factory.mktemp("category") / "category_model.joblib"
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), "WEBMAP_CATEGORY_MODEL": str(model)}
+    )
     with app.app_context():
         upgrade()
         load_town_dir(DEMO_TOWN)

@@ -142,7 +142,17 @@ def test_jsonl_batch_yields_results_and_errors_by_line() -> None:
     assert [e.line for e in errors] == [2, 5, 6, 7, 8, 9, 11]
     assert all(str(e).startswith(f"line {e.line}: ") for e in errors)
     first = ok[0]
-    assert set(first) == {"id", "lon", "lat", "precision", "confidence", "address", "district", "category"}
+    assert set(first) == {
+        "id",
+        "lon",
+        "lat",
+        "precision",
+        "confidence",
+        "address",
+        "district",
+        "category",
+        "category_confidence",
+    }
     assert first["address"] == "улица Мира, 5" and first["category"] == "road"
     assert ok[1]["lon"] is None and ok[1]["precision"] == "none"
 

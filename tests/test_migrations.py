@@ -38,6 +38,7 @@ TABLES = {
     "message_revisions",
     "hook_events",
     "user_changes",
+    "category_examples",
 }
 
 

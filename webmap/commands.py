@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO, TextIO
 
 import click
 from flask import Flask, current_app
@@ -107,24 +106,6 @@ def _print_demo_accounts() -> None:
     click.echo(rule)
 
 
-@click.command("triage")
-@click.option(
-    "--input", "input_", type=click.File("rb"), default="-", help="JSON lines {id, text, channel?}; stdin by default."
-)
-@click.option(
-    "--output", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines out; stdout by default."
-)
-def triage_command(input_: BinaryIO, output: TextIO) -> None:
-    """Place and classify messages: one result line per input line, errors on stderr."""
-    import sys
-
-    from geo.triage import run_jsonl
-    from webmap.services.triage import current_index
-
-    ok, bad = run_jsonl(input_, current_index(), output, sys.stderr)
-    click.echo(f"triaged {ok}, bad lines {bad}", err=True)
-
-
 def register_commands(app: Flask) -> None:
     from webmap.ingest.commands import import_command
 
@@ -134,7 +115,6 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(users_cli)
     app.cli.add_command(import_command)
-    app.cli.add_command(triage_command)
     from webmap.monitor.commands import monitor_command, sources_cli  # the monitor: watched sources, worker
 
     app.cli.add_command(sources_cli)
@@ -147,3 +127,6 @@ def register_commands(app: Flask) -> None:
 
     for command in (backup_command, restore_command, serve_command):
         app.cli.add_command(command)
+    from webmap.triage_cli import triage_cli
+
+    app.cli.add_command(triage_cli)

@@ -71,6 +71,11 @@ def from_env() -> dict[str, object]:
         # production: reverse proxies in front of the app (0: none), and one JSON log line per request
         "WEBMAP_PROXY_HOPS": _int("WEBMAP_PROXY_HOPS", 0),
         "WEBMAP_REQUEST_LOG": _bool("WEBMAP_REQUEST_LOG", True),
+        # category model: written by `webmap triage train`, trained from the shipped corpus when missing
+        "WEBMAP_CATEGORY_MODEL": os.environ.get(
+            "WEBMAP_CATEGORY_MODEL", str(PROJECT_ROOT / "instance" / "category_model.joblib")
+        ),
+        "WEBMAP_CATEGORY_REVIEW_BELOW": float(os.environ.get("WEBMAP_CATEGORY_REVIEW_BELOW", "0.5")),
         "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
         **monitor_settings(),
     }

@@ -25,6 +25,7 @@ from shapely.geometry import Point
 from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from geo.rubrics import with_rubric
 from webmap.extensions import db
 from webmap.ingest.readers import RawMessage, Rejected
 from webmap.models import Appeal, Category, District, SourceMessage, StatusChange
@@ -168,7 +169,7 @@ class Importer:
         fresh = [m for m in messages if (m.channel, m.external_id) not in known]
         if not fresh:
             return []
-        results = [self.triage(m.text, m.channel) for m in fresh]
+        results = [with_rubric(self.triage(m.text, m.channel), m.category) for m in fresh]
         rows = [
             {
                 "channel": m.channel,
@@ -295,6 +296,7 @@ class Importer:
             point=from_shape(Point(result.lon, result.lat), srid=4326) if placed else None,
             precision=result.precision if placed else "none",
             confidence=float(result.confidence or 0.0) if placed else 0.0,
+            category_confidence=getattr(result, "category_confidence", None),
             placed_by="auto",
             address=result.address,
             district_id=self.districts.get(result.district) if result.district else None,
@@ -322,5 +324,6 @@ def _triage_json(result: Any) -> dict[str, Any]:
         "address": result.address,
         "district": result.district,
         "category": result.category,
+        "category_confidence": getattr(result, "category_confidence", None),
         "pii": [list(span) for span in getattr(result, "pii", None) or []],
     }

@@ -3,6 +3,7 @@
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
 from webmap.models.sources import HookEvent, MessageRevision, Source
+from webmap.models.training import CategoryExample
 from webmap.models.users import StatusChange, User, UserChange
 from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
@@ -10,6 +11,7 @@ __all__ = [
     "Address",
     "Appeal",
     "Category",
+    "CategoryExample",
     "District",
     "HookEvent",
     "Landmark",

@@ -108,6 +108,8 @@ class Appeal(Model):
     point: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326))
     precision: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     confidence: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # the category's probability by the classifier; 1 once an operator set it, NULL for older cases
+    category_confidence: Mapped[float | None] = mapped_column(Float)
     placed_by: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")
     address: Mapped[str | None] = mapped_column(Text)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"), index=True)

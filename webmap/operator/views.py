@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -60,7 +60,14 @@ def queue() -> str:
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     counts, unplaced = cases.status_counts(), cases.unplaced_open_count()
     return render_template(
-        "operator/queue.html", page=page, form=form, counts=counts, unplaced=unplaced, is_overdue=is_overdue, now=now
+        "operator/queue.html",
+        page=page,
+        form=form,
+        counts=counts,
+        unplaced=unplaced,
+        is_overdue=is_overdue,
+        now=now,
+        review_below=current_app.config["WEBMAP_CATEGORY_REVIEW_BELOW"],
     )
 
 

@@ -17,6 +17,7 @@ from webmap.errors import BadInput
 from webmap.extensions import db
 from webmap.models import Appeal, Category, District, User
 from webmap.services.gazetteer import in_town
+from webmap.services.training import record_example
 from webmap.services.workflow import change_status, check_version, record
 
 
@@ -64,15 +65,22 @@ def place_case(
 
 
 def set_category(appeal: Appeal, code: str, user: User | None, *, expected_version: int | None = None) -> None:
+    """The operator's category: recorded, made sure (confidence 1) and kept as a training example.
+
+    Confirming the category triage chose teaches the model too.
+    """
     check_version(appeal, expected_version)
     if db.session.get(Category, code) is None:
         raise BadInput("unknown_category")
-    if code == appeal.category_code:
+    if code == appeal.category_code and appeal.category_confidence == 1.0:
         return
     old = appeal.category_code
     appeal.category_code = code
+    appeal.category_confidence = 1.0
     db.session.flush()
-    record(appeal, "category", old, code, user)
+    record_example(appeal, code, old, user)
+    if code != old:
+        record(appeal, "category", old, code, user)
 
 
 def merge_cases(target: Appeal, others: list[Appeal], user: User | None) -> None:
@@ -93,6 +101,7 @@ def split_case(appeal: Appeal, message_ids: list[int], user: User | None) -> App
         raise BadInput("split_selection")
     new = Appeal(
         category_code=appeal.category_code,
+        category_confidence=appeal.category_confidence,
         status="new",
         point=appeal.point,
         precision=appeal.precision,

@@ -84,5 +84,7 @@ def _stamp() -> tuple[int, ...]:
 
 
 def triage_message(message_text: str, channel: str | None = None) -> Any:
-    """Place, category and personal-data spans of one message."""
-    return triage(message_text, current_index(), channel=channel)
+    """Place, category (by the app's category model) and personal-data spans of one message."""
+    from webmap.services.training import current_model
+
+    return triage(message_text, current_index(), channel=channel, model=current_model())

@@ -33,7 +33,6 @@ from webmap.extensions import db as database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOWN = ROOT / "data" / "demo-town"
-SHARED = ROOT.parent / "shared"
 # Tables that tests fill; the gazetteer and the vocabularies stay.
 CASE_TABLES = "work_photos, work_appeals, status_changes, works, source_messages, appeals, users"
 

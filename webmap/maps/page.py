@@ -34,6 +34,18 @@ def categories() -> list[dict[str, str]]:
     return [{"code": code, "name": n} for code, n in db.session.execute(select(Category.code, name).order_by(name))]
 
 
+_URL_SLOT = 1_987_654_320  # an id no row has: url_for builds it into the path, url_template names it
+
+
+def url_template(endpoint: str, *slots: str) -> str:
+    """The URL of ``endpoint`` with ``{slot}`` where each of ``slots`` goes, for a script to fill in
+    (``WebMap.fillUrl``), so that no script guesses a route's shape: ``/api/cases/{case_id}/place``."""
+    url = url_for(endpoint, **{slot: _URL_SLOT + i for i, slot in enumerate(slots)})
+    for i, slot in enumerate(slots):
+        url = url.replace(str(_URL_SLOT + i), "{" + slot + "}", 1)
+    return url
+
+
 def base_config() -> dict[str, Any]:
     config = current_app.config
     bounds = town_bounds()

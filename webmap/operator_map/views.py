@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from webmap.auth.roles import restrict_blueprint
 from webmap.maps.detail import status_label
-from webmap.maps.page import base_config, categories
+from webmap.maps.page import base_config, categories, url_template
 from webmap.models.constants import APPEAL_STATUSES, OPEN_STATUSES
 from webmap.operator_map import bp
 
@@ -16,11 +16,11 @@ restrict_blueprint(bp, "operator")  # admins pass too
 
 
 def case_url_template() -> str:
-    """The case page's URL with ``0`` for the id (the lead's operator.case_page)."""
+    """The case page's URL with ``{appeal_id}`` for the id (operator.case_page)."""
     try:
-        return url_for("operator.case_page", appeal_id=0)
+        return url_template("operator.case_page", "appeal_id")
     except Exception:  # the operator pages are not registered: a plain path
-        return "/operator/cases/0"
+        return "/operator/cases/{appeal_id}"
 
 
 def page_config() -> dict[str, object]:
@@ -29,7 +29,7 @@ def page_config() -> dict[str, object]:
         features=url_for("api.operator_features"),
         heat=url_for("api.operator_heat"),
         unplaced=url_for("api.operator_unplaced"),
-        place=url_for("api.place", case_id=0),
+        place=url_template("api.place", "case_id"),
         caseUrl=case_url_template(),
     )
     cfg["statusLabels"] = {s: status_label("case", s) for s in APPEAL_STATUSES}

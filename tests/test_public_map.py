@@ -82,3 +82,20 @@ def test_english_is_available(app_ctx: None, client: FlaskClient) -> None:
     page = client.get("/?lang=en").get_data(as_text=True)
     assert 'lang="en"' in page and "Map of works" in page and "Карта работ" not in page
     assert page_config(page)["locale"] == "en"
+
+
+def test_map_pages_give_their_scripts_url_templates(app, app_ctx: None, client: FlaskClient, auth) -> None:
+    """Scripts fill ``{name}`` slots of URLs url_for made; none of them guesses a route's shape."""
+    from webmap.maps.page import url_template
+
+    with app.test_request_context():
+        assert url_template("api.place", "case_id") == "/api/cases/{case_id}/place"
+        assert url_template("api.feature", "kind", "item_id") == "/api/features/{kind}/{item_id}"
+    feature = page_config(client.get("/").get_data(as_text=True))["api"]["feature"]
+    work = factories.work()
+    db.session.flush()
+    filled = feature.replace("{kind}", "work").replace("{item_id}", str(work.id))
+    assert client.get(filled).get_json()["properties"]["title"]
+    auth.login("operator")
+    api = page_config(client.get("/operator/map").get_data(as_text=True))["api"]
+    assert api["place"] == "/api/cases/{case_id}/place" and api["caseUrl"] == "/operator/cases/{appeal_id}"

@@ -330,6 +330,17 @@ def auth(app: Flask, client: FlaskClient) -> AuthActions:
     return AuthActions(app, client)
 
 
+def until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JS expression until it is true (page.evaluate: the CSP forbids wait_for_function's eval)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
 @pytest.fixture
 def logged_in_page(app: Flask, page: Any) -> Callable[..., Any]:
     """``logged_in_page("operator")``: the browser ``page``, logged in through the real login form.

@@ -9,20 +9,10 @@ import pytest
 from flask import Flask
 
 from tests import factories
+from tests.conftest import until
 from webmap.extensions import db
 
 pytestmark = pytest.mark.browser
-
-
-def until(page: Any, expression: str, timeout: float = 10.0) -> None:
-    """Poll a JS expression until it is true (page.evaluate: the CSP forbids wait_for_function's eval)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression}")
-        page.wait_for_timeout(50)
 
 
 def asked(page: Any, path: str) -> list[dict[str, list[str]]]:

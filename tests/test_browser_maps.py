@@ -10,6 +10,7 @@ from flask import Flask
 from geoalchemy2.shape import to_shape
 
 from tests import factories
+from tests.conftest import until
 from webmap.extensions import db
 from webmap.models import Appeal, Work
 
@@ -24,17 +25,6 @@ PERSONAL = (
     factories.RECEPTION_MARKER,
     "id777",
 )
-
-
-def until(page: Any, expression: str, timeout: float = 10.0) -> None:
-    """Poll a JS expression until it is true (page.evaluate: the CSP forbids wait_for_function's eval)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression}")
-        page.wait_for_timeout(50)
 
 
 def cluster_counts(page: Any) -> list[int]:
@@ -65,7 +55,8 @@ def test_public_map_shows_clusters_then_works(app: Flask, page: Any, monkeypatch
         zoom = page.evaluate("webmapMap.getZoom()")
         page.locator(".leaflet-marker-icon.cluster-marker").first.click()
         until(page, f"webmapMap.getZoom() > {zoom}")
-        page.wait_for_timeout(400)
+        # the features of the new zoom drawn (not the last zoom's, still on screen while they load)
+        until(page, "document.getElementById('map').dataset.drawnZoom === String(webmapMap.getZoom())")
     assert page.locator(".leaflet-marker-icon.work-road").count() > 0
     assert len(requests) > fetched
     # the URL keeps the view and the filters: opening it again shows the same

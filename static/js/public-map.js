@@ -47,6 +47,7 @@
     var n = data.total || 0;
     var text = data.clustered ? t.shownClustered.replace("%(n)s", n) : t.shown.replace("%(n)s", n);
     say(n ? text : t.nothing);
+    node.setAttribute("data-drawn-zoom", String(map.getZoom())); // what is drawn is for this zoom (tests wait on it)
   }
 
   // A popup fills itself from /api/features/<kind>/<id>: what, where, when, who asked.

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +22,17 @@ import psycopg2
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from werkzeug.serving import make_server
 
+from tests import factories
 from webmap import create_app
 from webmap.config import sqlalchemy_url
-from webmap.extensions import db
+from webmap.extensions import db as database
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_TOWN = ROOT / "data" / "demo-town"
-SHARED = ROOT.parent / "shared"
 # Tables that tests fill; the gazetteer and the vocabularies stay.
 CASE_TABLES = (
     "work_photos, work_appeals, status_changes, works, message_revisions, source_messages, appeals, users, "
@@ -90,32 +91,74 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with app.app_context():
         upgrade()
         load_town_dir(DEMO_TOWN)
-        db.session.remove()
+        database.session.remove()
     yield app
     with app.app_context():
-        db.engine.dispose()
+        database.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[scoped_session[Session]]:
+    """The test's database session (``webmap.extensions.db.session`` while it runs), inside a
+    transaction that is rolled back afterwards: a test that names it says it needs the database."""
+    names = request.fixturenames
+    assert "live_server" not in names and "committed" not in names, "committed data is not rolled back"
+    with app.app_context():
+        connection = database.engine.connect()
+        outer = connection.begin()
+        original = database.session
+        database.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+        try:
+            yield database.session
+        finally:
+            database.session.remove()
+            database.session = original
+            outer.rollback()
+            connection.close()
 
 
 @pytest.fixture(autouse=True)
-def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Run each database test in a transaction that is rolled back afterwards."""
+def _rollback(request: pytest.FixtureRequest) -> None:
+    """Give every test that uses the app the rolled-back ``db``, unless its data must be committed."""
     names = request.fixturenames
-    if "app" not in names or "live_server" in names or "committed" in names:
-        yield
-        return
-    app: Flask = request.getfixturevalue("app")
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    if "app" in names and "live_server" not in names and "committed" not in names:
+        request.getfixturevalue("db")
+
+
+@pytest.fixture
+def clock() -> factories.Clock:
+    """ "Now" for this test's factories: the real now, frozen when the test starts.
+
+    ``factories.work(days_ago=3, clock=clock)``; ``clock.shifted(days=-200)`` for an older now."""
+    return factories.REAL.frozen()
+
+
+class Queries(list[str]):
+    """The SQL statements run while a ``count_queries()`` block was open."""
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[Queries]]:
+    """``with count_queries() as queries: client.get(...)``; then ``len(queries)``, for N+1 checks.
+
+    Counts every statement the app's engine sends (SQLAlchemy's ``before_cursor_execute``)."""
+
+    @contextmanager
+    def counting() -> Iterator[Queries]:
+        queries = Queries()
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            queries.append(statement)
+
+        with app.app_context():
+            engine = database.engine
+        event.listen(engine, "before_cursor_execute", record)
         try:
-            yield
+            yield queries
         finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
 
 
 @pytest.fixture
@@ -140,9 +183,9 @@ def committed(app: Flask) -> Iterator[None]:
     no rollback; the tables tests fill are emptied afterwards."""
     yield
     with app.app_context():
-        db.session.remove()
-        db.session.execute(text(f"TRUNCATE {CASE_TABLES} RESTART IDENTITY CASCADE"))
-        db.session.commit()
+        database.session.remove()
+        database.session.execute(text(f"TRUNCATE {CASE_TABLES} RESTART IDENTITY CASCADE"))
+        database.session.commit()
 
 
 @pytest.fixture
@@ -250,9 +293,9 @@ class AuthActions:
             user = find_user(username) or User(username=username)
             user.role, user.active, user.full_name = role, active, full_name
             user.set_password(password)
-            db.session.add(user)
-            db.session.commit()
-            db.session.refresh(user)  # loaded, so it stays readable once the session closes
+            database.session.add(user)
+            database.session.commit()
+            database.session.refresh(user)  # loaded, so it stays readable once the session closes
             return user
 
     def csrf_token(self) -> str:
@@ -295,3 +338,33 @@ class AuthActions:
 @pytest.fixture
 def auth(app: Flask, client: FlaskClient) -> AuthActions:
     return AuthActions(app, client)
+
+
+def until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Poll a JS expression until it is true (page.evaluate: the CSP forbids wait_for_function's eval)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
+
+
+@pytest.fixture
+def logged_in_page(app: Flask, page: Any) -> Callable[..., Any]:
+    """``logged_in_page("operator")``: the browser ``page``, logged in through the real login form.
+
+    The user (default ``test-<role>``, password TEST_PASSWORD) is created or updated and committed
+    first; ``full_name`` is shown in the top bar. Returns the page, on the page the login led to."""
+
+    def login(role: str = "operator", username: str | None = None, *, full_name: str | None = None) -> Any:
+        user = AuthActions(app, app.test_client()).user(role, username, full_name=full_name)
+        page.goto(page.base_url + "/auth/login")
+        page.fill("#username", user.username)
+        page.fill("#password", TEST_PASSWORD)
+        page.click("#submit")
+        page.wait_for_url(lambda url: "/auth/login" not in url, timeout=10_000)
+        return page
+
+    return login

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap.extensions import db
 
 TOWN = "75.54,61.72,75.66,61.765"
@@ -33,8 +33,8 @@ def ids(collection: dict[str, Any]) -> set[str]:
 
 
 def test_rfc7946_feature_collection_of_done_works_and_cases_in_work(app_ctx: None, client: FlaskClient) -> None:
-    w = seed.work(75.6, 61.74)
-    c = seed.appeal(75.59, 61.745, status="in_work")
+    w = factories.work(75.6, 61.74)
+    c = factories.appeal(75.59, 61.745, status="in_work")
     db.session.flush()
     fc = get(client)
     assert fc["type"] == "FeatureCollection" and fc["clustered"] is False and fc["total"] == 2
@@ -48,10 +48,10 @@ def test_rfc7946_feature_collection_of_done_works_and_cases_in_work(app_ctx: Non
 
 
 def test_public_sees_neither_planned_works_nor_new_rejected_duplicate_cases(app_ctx: None, client: FlaskClient) -> None:
-    hidden = [seed.work(status="planned"), seed.work(status="in_work")]
-    shown = seed.work(status="done")
-    new = seed.appeal(status="new")
-    rejected = seed.appeal(status="rejected")
+    hidden = [factories.work(status="planned"), factories.work(status="in_work")]
+    shown = factories.work(status="done")
+    new = factories.appeal(status="new")
+    rejected = factories.appeal(status="rejected")
     db.session.flush()
     fc = get(client)
     assert ids(fc) == {f"work-{shown.id}"}
@@ -70,19 +70,19 @@ def test_public_sees_neither_planned_works_nor_new_rejected_duplicate_cases(app_
 
 
 def test_bbox_limits_what_comes_back(app_ctx: None, client: FlaskClient) -> None:
-    inside = seed.work(75.60, 61.74)
-    outside = seed.work(75.62, 61.75)
+    inside = factories.work(75.60, 61.74)
+    outside = factories.work(75.62, 61.75)
     db.session.flush()
     got = ids(get(client, bbox="75.59,61.73,75.61,61.745", zoom=16))
     assert f"work-{inside.id}" in got and f"work-{outside.id}" not in got
 
 
 def test_filters_type_category_status_district_period(app_ctx: None, client: FlaskClient) -> None:
-    bump = seed.work(type_code="speed_bump")
-    light = seed.work(type_code="streetlight")
-    road = seed.appeal(category="road")
-    snow = seed.appeal(category="snow")
-    old_case = seed.appeal(category="road", days_ago=400)
+    bump = factories.work(type_code="speed_bump")
+    light = factories.work(type_code="streetlight")
+    road = factories.appeal(category="road", status="in_work")
+    snow = factories.appeal(category="snow", status="in_work")
+    old_case = factories.appeal(category="road", days_ago=400, status="in_work")
     db.session.flush()
     assert ids(get(client, layers="works", type="streetlight")) == {f"work-{light.id}"}
     assert ids(get(client, layers="works", type="streetlight,speed_bump")) == {f"work-{light.id}", f"work-{bump.id}"}
@@ -103,11 +103,11 @@ def test_district_filter(app_ctx: None, client: FlaskClient) -> None:
     from webmap.models import District
     from webmap.services.cases import district_at
 
-    d = district_at(*seed.SCHOOL_2)
+    d = district_at(*factories.SCHOOL_2)
     assert d is not None
-    inside_work = seed.work(*seed.SCHOOL_2)
-    far_work = seed.work(75.64, 61.73)
-    case = seed.appeal(*seed.SCHOOL_2)
+    inside_work = factories.work(*factories.SCHOOL_2)
+    far_work = factories.work(75.64, 61.73)
+    case = factories.appeal(*factories.SCHOOL_2, status="in_work")
     case.district_id = d.id
     db.session.flush()
     got = ids(get(client, district=d.code))
@@ -119,10 +119,10 @@ def test_district_filter(app_ctx: None, client: FlaskClient) -> None:
 def test_old_fixed_items_hidden_by_default(
     app: Flask, app_ctx: None, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fresh = seed.work(days_ago=10)
-    old = seed.work(days_ago=400)
-    old_case = seed.appeal(status="done")
-    old_case.closed_at = seed.now() - timedelta(days=400)
+    fresh = factories.work(days_ago=10)
+    old = factories.work(days_ago=400)
+    old_case = factories.appeal(status="done")
+    old_case.closed_at = factories.now() - timedelta(days=400)
     db.session.flush()
     got = ids(get(client, case_status="done,in_work"))
     assert f"work-{fresh.id}" in got and f"work-{old.id}" not in got and f"case-{old_case.id}" not in got
@@ -133,7 +133,7 @@ def test_old_fixed_items_hidden_by_default(
 
 
 def test_line_works_come_as_lines_with_an_anchor(app_ctx: None, client: FlaskClient) -> None:
-    fence = seed.work(type_code="fence", line=[(75.594, 61.742), (75.596, 61.742)])
+    fence = factories.work(type_code="fence", line=[(75.594, 61.742), (75.596, 61.742)])
     db.session.flush()
     feature = next(f for f in get(client)["features"] if f["id"] == f"work-{fence.id}")
     assert feature["geometry"]["type"] == "LineString"
@@ -147,10 +147,10 @@ def test_clusters_on_the_server_when_the_view_holds_too_many(
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 5)
     # 12 works in a tight group in the north-west, 3 cases in the south-east, 1 lonely work far east
     for i in range(12):
-        seed.work(75.560 + i * 0.0001, 61.755 + (i % 3) * 0.0001)
+        factories.work(75.560 + i * 0.0001, 61.755 + (i % 3) * 0.0001)
     for i in range(3):
-        seed.appeal(75.630 + i * 0.0001, 61.728)
-    lonely = seed.work(75.650, 61.740)
+        factories.appeal(75.630 + i * 0.0001, 61.728, status="in_work")
+    lonely = factories.work(75.650, 61.740)
     db.session.flush()
     fc = get(client, zoom=13)
     assert fc["clustered"] is True and fc["total"] == 16
@@ -180,9 +180,9 @@ def test_cluster_counts_respect_filters(
 ) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 2)
     for i in range(4):
-        seed.work(75.600 + i * 0.0001, 61.740, type_code="road")
+        factories.work(75.600 + i * 0.0001, 61.740, type_code="road")
     for i in range(3):
-        seed.work(75.600 + i * 0.0001, 61.7401, type_code="manhole")
+        factories.work(75.600 + i * 0.0001, 61.7401, type_code="manhole")
     db.session.flush()
     fc = get(client, zoom=12, type="manhole", layers="works")
     assert fc["clustered"] is True and fc["total"] == 3
@@ -194,7 +194,7 @@ def test_hostile_zoom_and_world_bbox_stay_bounded(
 ) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 3)
     for i in range(30):
-        seed.work(75.55 + i * 0.003, 61.73 + (i % 5) * 0.005)
+        factories.work(75.55 + i * 0.003, 61.73 + (i % 5) * 0.005)
     db.session.flush()
     fc = get(client, bbox="-180,-90,180,90", zoom=22)
     assert fc["clustered"] is True and fc["total"] == 30
@@ -203,7 +203,7 @@ def test_hostile_zoom_and_world_bbox_stay_bounded(
 
 def test_gzip_when_the_client_takes_it(app: Flask, app_ctx: None, client: FlaskClient) -> None:
     for i in range(40):
-        seed.work(75.58 + i * 0.001, 61.74)
+        factories.work(75.58 + i * 0.001, 61.74)
     db.session.flush()
     response = client.get(f"/api/features?bbox={TOWN}&zoom=14", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
@@ -211,7 +211,7 @@ def test_gzip_when_the_client_takes_it(app: Flask, app_ctx: None, client: FlaskC
 
 
 def test_english_titles(app_ctx: None, client: FlaskClient) -> None:
-    seed.work()
+    factories.work()
     db.session.flush()
     fc = get(client, lang="en")
     assert fc["features"][0]["properties"]["title"] == "Speed bump installed"

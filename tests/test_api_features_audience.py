@@ -7,11 +7,19 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap.extensions import db
 
 TOWN = "75.54,61.72,75.66,61.765"
-PERSONAL = (seed.AUTHOR, "Петров", seed.PHONE, "912 345", "id777", seed.POS_MARKER, seed.RECEPTION_MARKER)
+PERSONAL = (
+    factories.AUTHOR,
+    "Петров",
+    factories.PHONE,
+    "912 345",
+    "id777",
+    factories.POS_MARKER,
+    factories.RECEPTION_MARKER,
+)
 
 
 def assert_no_personal_data(text: str) -> None:
@@ -20,8 +28,8 @@ def assert_no_personal_data(text: str) -> None:
 
 
 def test_public_answers_carry_no_personal_data(app_ctx: None, client: FlaskClient) -> None:
-    case = seed.private_case()
-    work = seed.work(note=f"Сделано, спасибо {seed.AUTHOR}, тел. {seed.PHONE}", appeals=[case])
+    case = factories.private_case()
+    work = factories.work(note=f"Сделано, спасибо {factories.AUTHOR}, тел. {factories.PHONE}", appeals=[case])
     db.session.flush()
     for url in (
         f"/api/features?bbox={TOWN}&zoom=14&case_status=in_work,done",
@@ -35,12 +43,14 @@ def test_public_answers_carry_no_personal_data(app_ctx: None, client: FlaskClien
 
 
 def test_popup_says_what_where_when_and_links_public_posts_only(app_ctx: None, client: FlaskClient) -> None:
-    case = seed.private_case(*seed.SCHOOL_2)
-    profile = seed.message("ещё", channel="vk", url="https://vk.com/id12345")  # a person's page: never linked
-    phone_call = seed.message("звонок", channel="phone")
-    tg = seed.message("тоже", channel="telegram", url="https://t.me/pokachi_chat/1043")
+    case = factories.private_case(*factories.SCHOOL_2)
+    profile = factories.message("ещё", channel="vk", url="https://vk.com/id12345")  # a person's page: never linked
+    phone_call = factories.message("звонок", channel="phone")
+    tg = factories.message("тоже", channel="telegram", url="https://t.me/pokachi_chat/1043")
     case.messages += [profile, phone_call, tg]
-    work = seed.work(*seed.SCHOOL_2, note=f"Установлена неровность. Вопросы: {seed.PHONE}", appeals=[case])
+    work = factories.work(
+        *factories.SCHOOL_2, note=f"Установлена неровность. Вопросы: {factories.PHONE}", appeals=[case]
+    )
     db.session.flush()
     p = client.get(f"/api/features/work/{work.id}").get_json()["properties"]
     assert p["title"] == "Установлена искусственная неровность"
@@ -59,9 +69,9 @@ def test_popup_says_what_where_when_and_links_public_posts_only(app_ctx: None, c
 
 
 def test_public_detail_hides_what_the_public_map_does_not_show(app_ctx: None, client: FlaskClient) -> None:
-    planned = seed.work(status="planned")
-    new = seed.appeal(status="new")
-    unplaced = seed.appeal(None, None, status="in_work")
+    planned = factories.work(status="planned")
+    new = factories.appeal(status="new")
+    unplaced = factories.appeal(None, None, status="in_work")
     db.session.flush()
     for url in (
         f"/api/features/work/{planned.id}",
@@ -72,8 +82,8 @@ def test_public_detail_hides_what_the_public_map_does_not_show(app_ctx: None, cl
 
 
 def test_case_popup(app_ctx: None, client: FlaskClient) -> None:
-    case = seed.private_case()
-    case.public_note = f"Передано в работу, ответственный {seed.AUTHOR}"
+    case = factories.private_case()
+    case.public_note = f"Передано в работу, ответственный {factories.AUTHOR}"
     db.session.flush()
     p = client.get(f"/api/features/case/{case.id}").get_json()["properties"]
     assert p["title"] == "Дороги, ямы, тротуары" and p["status_label"] == "в работе"
@@ -99,9 +109,9 @@ def test_operator_features_need_the_operator_role(app_ctx: None, client: FlaskCl
 
 
 def test_operator_fields_and_every_status(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    overdue = seed.appeal(status="new", days_ago=40, deadline_days=30, address="улица Мира, 5")
-    fine = seed.appeal(status="accepted", days_ago=1)
-    rejected = seed.appeal(status="rejected")
+    overdue = factories.appeal(status="new", days_ago=40, deadline_days=30, address="улица Мира, 5")
+    fine = factories.appeal(status="accepted", days_ago=1)
+    rejected = factories.appeal(status="rejected")
     db.session.flush()
     auth.login("operator")
     fc = operator_features(client).get_json()
@@ -132,8 +142,8 @@ def test_operator_fields_and_every_status(app_ctx: None, client: FlaskClient, au
 
 
 def test_operator_works_layer(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    planned = seed.work(status="planned")
-    done = seed.work(status="done", days_ago=500)
+    planned = factories.work(status="planned")
+    done = factories.work(status="done", days_ago=500)
     db.session.flush()
     auth.login("operator")
     got = {f["id"] for f in operator_features(client, layers="works").get_json()["features"]}
@@ -144,8 +154,8 @@ def test_operator_works_layer(app_ctx: None, client: FlaskClient, auth: Any) -> 
 
 def test_heat_counts_open_cases(app_ctx: None, client: FlaskClient, auth: Any) -> None:
     for i in range(5):
-        seed.appeal(75.6 + i * 0.00001, 61.74, status="new")
-    seed.appeal(75.6, 61.74, status="done")
+        factories.appeal(75.6 + i * 0.00001, 61.74, status="new")
+    factories.appeal(75.6, 61.74, status="done")
     db.session.flush()
     assert client.get(f"/api/operator/heat?bbox={TOWN}&zoom=14").status_code == 401
     auth.login("operator")
@@ -157,12 +167,16 @@ def test_heat_counts_open_cases(app_ctx: None, client: FlaskClient, auth: Any) -
 
 
 def test_unplaced_list(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    first = seed.appeal(
-        None, None, status="new", days_ago=3, messages=[seed.message("Не горит фонарь возле остановки", channel="pos")]
+    first = factories.appeal(
+        None,
+        None,
+        status="new",
+        days_ago=3,
+        messages=[factories.message("Не горит фонарь возле остановки", channel="pos")],
     )
-    second = seed.appeal(None, None, status="accepted", category="snow", days_ago=1)
-    seed.appeal(None, None, status="rejected")
-    seed.appeal(status="new")
+    second = factories.appeal(None, None, status="accepted", category="snow", days_ago=1)
+    factories.appeal(None, None, status="rejected")
+    factories.appeal(status="new")
     db.session.flush()
     assert client.get("/api/operator/unplaced").status_code == 401
     auth.login("operator")
@@ -178,8 +192,8 @@ def test_unplaced_list(app_ctx: None, client: FlaskClient, auth: Any) -> None:
 
 
 def test_old_done_items_stay_for_the_operator(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    old = seed.appeal(status="done")
-    old.closed_at = seed.now() - timedelta(days=900)
+    old = factories.appeal(status="done")
+    old.closed_at = factories.now() - timedelta(days=900)
     db.session.flush()
     auth.login("operator")
     got = {f["id"] for f in operator_features(client, case_status="done").get_json()["features"]}

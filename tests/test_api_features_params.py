@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap.extensions import db
 
 TOWN = "75.54,61.72,75.66,61.765"
@@ -75,7 +75,7 @@ def test_repeated_parameter_is_refused(app_ctx: None, client: FlaskClient) -> No
 
 
 def test_sql_in_parameters_changes_nothing(app_ctx: None, client: FlaskClient) -> None:
-    seed.appeal()
+    factories.appeal(status="in_work")
     db.session.flush()
     from sqlalchemy import func, select
 

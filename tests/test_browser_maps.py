@@ -9,33 +9,22 @@ import pytest
 from flask import Flask
 from geoalchemy2.shape import to_shape
 
-from tests import maps_seed as seed
-from tests.conftest import TEST_PASSWORD
+from tests import factories
+from tests.conftest import until
 from webmap.extensions import db
 from webmap.models import Appeal, Work
 
 pytestmark = pytest.mark.browser
 
-PERSONAL = (seed.AUTHOR, seed.PHONE, "912 345", "912) 345", seed.POS_MARKER, seed.RECEPTION_MARKER, "id777")
-
-
-def login(page: Any, username: str) -> None:
-    page.goto(page.base_url + "/auth/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form [type=submit]")
-    page.wait_for_load_state()
-
-
-def until(page: Any, expression: str, timeout: float = 10.0) -> None:
-    """Poll a JS expression until it is true (page.evaluate: the CSP forbids wait_for_function's eval)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} s: {expression}")
-        page.wait_for_timeout(50)
+PERSONAL = (
+    factories.AUTHOR,
+    factories.PHONE,
+    "912 345",
+    "912) 345",
+    factories.POS_MARKER,
+    factories.RECEPTION_MARKER,
+    "id777",
+)
 
 
 def cluster_counts(page: Any) -> list[int]:
@@ -46,8 +35,8 @@ def test_public_map_shows_clusters_then_works(app: Flask, page: Any, monkeypatch
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 30)
     with app.app_context():
         for i in range(60):  # a dense block in the 5th micro-district
-            seed.work(75.592 + (i % 10) * 0.0003, 61.738 + (i // 10) * 0.0002, type_code="road")
-        seed.work(75.640, 61.757, type_code="manhole")  # alone in the north-east
+            factories.work(75.592 + (i % 10) * 0.0003, 61.738 + (i // 10) * 0.0002, type_code="road")
+        factories.work(75.640, 61.757, type_code="manhole")  # alone in the north-east
         db.session.commit()
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url) if "/api/features?" in r.url else None)
@@ -66,7 +55,8 @@ def test_public_map_shows_clusters_then_works(app: Flask, page: Any, monkeypatch
         zoom = page.evaluate("webmapMap.getZoom()")
         page.locator(".leaflet-marker-icon.cluster-marker").first.click()
         until(page, f"webmapMap.getZoom() > {zoom}")
-        page.wait_for_timeout(400)
+        # the features of the new zoom drawn (not the last zoom's, still on screen while they load)
+        until(page, "document.getElementById('map').dataset.drawnZoom === String(webmapMap.getZoom())")
     assert page.locator(".leaflet-marker-icon.work-road").count() > 0
     assert len(requests) > fetched
     # the URL keeps the view and the filters: opening it again shows the same
@@ -92,10 +82,12 @@ def test_district_selector_zooms_to_it(app: Flask, page: Any) -> None:
 
 def test_no_personal_data_in_the_public_page_or_its_responses(app: Flask, page: Any) -> None:
     with app.app_context():
-        case = seed.private_case(seed.SCHOOL_2[0] + 0.001, seed.SCHOOL_2[1])
-        seed.work(*seed.SCHOOL_2, note=f"Сделано. Вопросы {seed.AUTHOR} по тел. {seed.PHONE}", appeals=[case])
-        other = seed.private_case(75.605, 61.741)
-        other.public_note = f"Ответственный {seed.AUTHOR}"
+        case = factories.private_case(factories.SCHOOL_2[0] + 0.001, factories.SCHOOL_2[1])
+        factories.work(
+            *factories.SCHOOL_2, note=f"Сделано. Вопросы {factories.AUTHOR} по тел. {factories.PHONE}", appeals=[case]
+        )
+        other = factories.private_case(75.605, 61.741)
+        other.public_note = f"Ответственный {factories.AUTHOR}"
         db.session.commit()
     bodies: list[str] = []
 
@@ -124,16 +116,15 @@ def test_no_personal_data_in_the_public_page_or_its_responses(app: Flask, page: 
     assert page.offsite == []
 
 
-def test_operator_places_an_unplaced_case(app: Flask, page: Any, auth: Any) -> None:
-    auth.user("operator", "op-map")
+def test_operator_places_an_unplaced_case(app: Flask, page: Any, logged_in_page: Any) -> None:
     with app.app_context():
-        case = seed.appeal(
-            None, None, status="new", messages=[seed.message("Не горит фонарь у второй школы", channel="pos")]
+        case = factories.appeal(
+            None, None, status="new", messages=[factories.message("Не горит фонарь у второй школы", channel="pos")]
         )
-        placed = seed.appeal(75.60, 61.74, status="new", days_ago=40, deadline_days=10)
+        placed = factories.appeal(75.60, 61.74, status="new", days_ago=40, deadline_days=10)
         db.session.commit()
         case_id, placed_id = case.id, placed.id
-    login(page, "op-map")
+    logged_in_page("operator", "op-map")
     page.goto(page.base_url + "/operator/map#map=16/61.7400/75.6000")
     item = page.wait_for_selector(f"#unplaced-{case_id}")
     assert "Не горит фонарь у второй школы" in item.inner_text()
@@ -161,19 +152,19 @@ def test_operator_places_an_unplaced_case(app: Flask, page: Any, auth: Any) -> N
 
 
 def test_crew_marks_done_with_a_photo_and_it_shows_on_the_public_map(
-    app: Flask, page: Any, auth: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+    app: Flask, page: Any, auth: Any, logged_in_page: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_UPLOAD_DIR", str(tmp_path))
     crew = auth.user("crew", "crew-map")
     with app.app_context():
-        far = seed.work(75.64, 61.73, status="planned", crew=crew, type_code="manhole", note=None)
-        near = seed.work(75.5952, 61.7421, status="in_work", crew=crew, type_code="streetlight", note=None)
+        far = factories.work(75.64, 61.73, status="planned", crew=crew, type_code="manhole", note=None)
+        near = factories.work(75.5952, 61.7421, status="in_work", crew=crew, type_code="streetlight", note=None)
         db.session.commit()
         far_id, near_id = far.id, near.id
     page.context.grant_permissions(["geolocation"], origin=page.base_url)
-    page.context.set_geolocation({"latitude": seed.CENTRE[1], "longitude": seed.CENTRE[0]})
+    page.context.set_geolocation({"latitude": factories.CENTRE[1], "longitude": factories.CENTRE[0]})
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
-    login(page, "crew-map")
+    logged_in_page("crew", "crew-map")
     page.goto(page.base_url + "/crew")
     until(page, f"document.querySelector('.crew-work').id === 'work-{near_id}'")
     assert page.locator(".crew-work").nth(1).get_attribute("id") == f"work-{far_id}"
@@ -182,7 +173,7 @@ def test_crew_marks_done_with_a_photo_and_it_shows_on_the_public_map(
     item = page.locator(f"#work-{near_id}")
     item.locator("summary").click()
     item.locator("input[name=photo]").set_input_files(
-        files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": seed.jpeg_with_exif()}]
+        files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": factories.jpeg_with_exif()}]
     )
     item.locator("textarea[name=note]").fill("Заменили светильник")
     item.locator("button[type=submit]").click()

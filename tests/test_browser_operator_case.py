@@ -9,16 +9,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests import factories
-from tests.conftest import TEST_PASSWORD
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange
 
 pytestmark = pytest.mark.browser
 
 
-def test_operator_places_a_case_by_a_click(app: Flask, auth, page: Any) -> None:
+def test_operator_places_a_case_by_a_click(app: Flask, page: Any, logged_in_page: Any) -> None:
     with app.app_context():
-        auth.user(role="operator", username="olga")
         case = factories.appeal(
             None, None, messages=[factories.message("Где-то во дворе темно")], category="streetlight"
         )
@@ -26,10 +24,7 @@ def test_operator_places_a_case_by_a_click(app: Flask, auth, page: Any) -> None:
         case_id = case.id
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(page.base_url + "/auth/login")
-    page.fill("input[name=username]", "olga")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+    logged_in_page("operator", "olga")
     page.goto(f"{page.base_url}/operator/cases/{case_id}")
     page.wait_for_selector("#case-map path")
     assert "не определено" in page.inner_text("dl.facts")
@@ -46,19 +41,15 @@ def test_operator_places_a_case_by_a_click(app: Flask, auth, page: Any) -> None:
         assert db.session.scalar(select(StatusChange.field).where(StatusChange.appeal_id == case_id)) == "point"
 
 
-def test_hostile_message_is_inert_on_the_case_page(app: Flask, auth, page: Any) -> None:
+def test_hostile_message_is_inert_on_the_case_page(app: Flask, page: Any, logged_in_page: Any) -> None:
     hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>\'); DROP TABLE appeals; --'
     with app.app_context():
-        auth.user(role="operator", username="olga")
         case = factories.appeal(messages=[factories.message(hostile, author='<b onmouseover="alert(3)">Иван</b>')])
         db.session.commit()
         case_id = case.id
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(page.base_url + "/auth/login")
-    page.fill("input[name=username]", "olga")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("form [type=submit]")
+    logged_in_page("operator", "olga")
     page.goto(f"{page.base_url}/operator/cases/{case_id}")
     text = page.inner_text(".message-text")
     assert text == hostile  # shown as the resident wrote it...

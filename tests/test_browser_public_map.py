@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_map_draws_seeded_work_with_no_offsite_requests(app: Flask, page: Any) -> None:
     with app.app_context():
-        seed.work(*seed.SCHOOL_2, note="Лежачий полицейский у второй школы")
+        factories.work(*factories.SCHOOL_2, note="Лежачий полицейский у второй школы")
         db.session.commit()
 
     page.goto(page.base_url + "/")
@@ -35,7 +35,7 @@ def test_map_draws_seeded_work_with_no_offsite_requests(app: Flask, page: Any) -
 
 def test_hostile_note_runs_no_script(app: Flask, page: Any) -> None:
     with app.app_context():
-        seed.work(note='<img src=x onerror="alert(1)">`); alert(2); (` ${alert(3)}')
+        factories.work(note='<img src=x onerror="alert(1)">`); alert(2); (` ${alert(3)}')
         db.session.commit()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -50,7 +50,7 @@ def test_hostile_note_runs_no_script(app: Flask, page: Any) -> None:
 
 def test_english_page(app: Flask, page: Any) -> None:
     with app.app_context():
-        seed.work()
+        factories.work()
         db.session.commit()
     page.goto(page.base_url + "/?lang=en")
     page.wait_for_selector(".leaflet-marker-icon.work-marker").click()

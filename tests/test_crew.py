@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, Work, WorkPhoto
 
@@ -37,12 +37,12 @@ def test_crew_page_needs_the_crew_role(app_ctx: None, client: FlaskClient, auth:
 def test_own_works_nearest_first(app_ctx: None, client: FlaskClient, auth: Any) -> None:
     me = auth.login("crew")
     other = auth.user("crew", "other-crew")
-    far = seed.work(*FAR, status="planned", crew=me, type_code="manhole")
-    near = seed.work(*NEAR, status="in_work", crew=me, type_code="streetlight")
-    seed.work(*NEAR, status="planned", crew=other)
-    seed.work(*NEAR, status="done", crew=me)
+    far = factories.work(*FAR, status="planned", crew=me, type_code="manhole")
+    near = factories.work(*NEAR, status="in_work", crew=me, type_code="streetlight")
+    factories.work(*NEAR, status="planned", crew=other)
+    factories.work(*NEAR, status="done", crew=me)
     db.session.flush()
-    works = client.get(f"/api/crew/works?lat={seed.CENTRE[1]}&lon={seed.CENTRE[0]}").get_json()["works"]
+    works = client.get(f"/api/crew/works?lat={factories.CENTRE[1]}&lon={factories.CENTRE[0]}").get_json()["works"]
     assert [w["id"] for w in works] == [near.id, far.id]
     assert works[0]["distance_m"] < 100 < works[1]["distance_m"]
     assert works[0]["nav"]["geo"] == f"geo:{NEAR[1]:.6f},{NEAR[0]:.6f}?q={NEAR[1]:.6f},{NEAR[0]:.6f}"
@@ -50,7 +50,7 @@ def test_own_works_nearest_first(app_ctx: None, client: FlaskClient, auth: Any) 
     # without a position: in the order they were assigned
     works = client.get("/api/crew/works").get_json()["works"]
     assert [w["id"] for w in works] == [far.id, near.id] and works[0]["distance_m"] is None
-    page = client.get(f"/crew?lat={seed.CENTRE[1]}&lon={seed.CENTRE[0]}").get_data(as_text=True)
+    page = client.get(f"/crew?lat={factories.CENTRE[1]}&lon={factories.CENTRE[0]}").get_data(as_text=True)
     assert page.index(f'id="work-{near.id}"') < page.index(f'id="work-{far.id}"')
     assert 'href="geo:' in page and 'enctype="multipart/form-data"' in page
     assert 'name="csrf_token"' in page and "crew.js" in page
@@ -77,12 +77,12 @@ def test_mark_done_with_a_photo_strips_exif_and_shows_publicly(
     app_ctx: None, client: FlaskClient, auth: Any, uploads: Path
 ) -> None:
     me = auth.login("crew")
-    case = seed.appeal(*NEAR, status="in_work")
-    work = seed.work(*NEAR, status="in_work", crew=me, type_code="streetlight", appeals=[case], note=None)
+    case = factories.appeal(*NEAR, status="in_work")
+    work = factories.work(*NEAR, status="in_work", crew=me, type_code="streetlight", appeals=[case], note=None)
     db.session.flush()
-    original = seed.jpeg_with_exif()
+    original = factories.jpeg_with_exif()
     assert b"SERIAL-123456" in original and Image.open(io.BytesIO(original)).getexif()
-    response = done(client, auth, work.id, original, note=f"Заменили светильник, звоните {seed.PHONE}")
+    response = done(client, auth, work.id, original, note=f"Заменили светильник, звоните {factories.PHONE}")
     assert response.status_code == 303
     db.session.expire_all()
     work = db.session.get(Work, work.id)
@@ -113,11 +113,11 @@ def test_png_and_webp_are_taken_and_cleaned(
     app_ctx: None, client: FlaskClient, auth: Any, uploads: Path, fmt: str, ext: str
 ) -> None:
     me = auth.login("crew")
-    work = seed.work(status="planned", crew=me)
+    work = factories.work(status="planned", crew=me)
     db.session.flush()
     exif = Image.Exif()
     exif[0xA431] = "SERIAL-777"
-    data = seed.image_bytes(fmt, exif=exif.tobytes())
+    data = factories.image_bytes(fmt, exif=exif.tobytes())
     assert b"SERIAL-777" in data
     assert done(client, auth, work.id, data, name="x.bin").status_code == 303
     photo = db.session.scalar(select(WorkPhoto).where(WorkPhoto.work_id == work.id))
@@ -138,7 +138,7 @@ def test_not_an_image_is_refused(
     app_ctx: None, client: FlaskClient, auth: Any, uploads: Path, payload: bytes, name: str
 ) -> None:
     me = auth.login("crew")
-    work = seed.work(status="planned", crew=me)
+    work = factories.work(status="planned", crew=me)
     db.session.flush()
     response = done(client, auth, work.id, payload, name=name)
     assert response.status_code == 303
@@ -153,13 +153,13 @@ def test_too_large_is_refused(
     app: Flask, app_ctx: None, client: FlaskClient, auth: Any, uploads: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     me = auth.login("crew")
-    work = seed.work(status="planned", crew=me)
+    work = factories.work(status="planned", crew=me)
     db.session.flush()
     monkeypatch.setitem(app.config, "WEBMAP_UPLOAD_MAX_BYTES", 2000)
-    big = seed.image_bytes("PNG", size=(400, 400), compress_level=0)  # ~480 KB: over the request limit too
+    big = factories.image_bytes("PNG", size=(400, 400), compress_level=0)  # ~480 KB: over the request limit too
     response = done(client, auth, work.id, big)
     assert response.status_code == 303
-    medium = seed.image_bytes("PNG", size=(40, 40), compress_level=0)  # ~5 KB: under the request limit
+    medium = factories.image_bytes("PNG", size=(40, 40), compress_level=0)  # ~5 KB: under the request limit
     assert 2000 < len(medium) < 60_000
     assert done(client, auth, work.id, medium).status_code == 303
     db.session.expire_all()
@@ -171,11 +171,11 @@ def test_too_large_is_refused(
 def test_photo_is_required_and_only_own_works(app_ctx: None, client: FlaskClient, auth: Any, uploads: Path) -> None:
     other = auth.user("crew", "other-crew")
     me = auth.login("crew")
-    mine = seed.work(status="planned", crew=me)
-    theirs = seed.work(status="planned", crew=other)
+    mine = factories.work(status="planned", crew=me)
+    theirs = factories.work(status="planned", crew=other)
     db.session.flush()
     assert done(client, auth, mine.id, None).status_code == 303
-    assert done(client, auth, theirs.id, seed.jpeg_with_exif()).status_code == 303
+    assert done(client, auth, theirs.id, factories.jpeg_with_exif()).status_code == 303
     db.session.expire_all()
     assert db.session.get(Work, mine.id).status == "planned"
     assert db.session.get(Work, theirs.id).status == "planned"
@@ -184,12 +184,12 @@ def test_photo_is_required_and_only_own_works(app_ctx: None, client: FlaskClient
 
 def test_done_needs_the_csrf_token(app_ctx: None, client: FlaskClient, auth: Any, uploads: Path) -> None:
     me = auth.login("crew")
-    work = seed.work(status="planned", crew=me)
+    work = factories.work(status="planned", crew=me)
     db.session.flush()
     response = client.post(
         f"/crew/works/{work.id}/done",
         content_type="multipart/form-data",
-        data={"photo": (io.BytesIO(seed.jpeg_with_exif()), "a.jpg")},
+        data={"photo": (io.BytesIO(factories.jpeg_with_exif()), "a.jpg")},
     )
     assert response.status_code == 400
     db.session.expire_all()

@@ -10,10 +10,9 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 
-from tests.conftest import TEST_PASSWORD
 from tests.test_dashboard_data import PERIOD, build_town
 from webmap.extensions import db
-from webmap.models import District, User
+from webmap.models import District
 
 pytestmark = pytest.mark.browser
 
@@ -24,9 +23,6 @@ def seeded(app: Flask, committed: None) -> Any:
     with app.app_context():
         before = {d.id: d.population for d in db.session.scalars(db.select(District))}
         build_town()
-        user = User(username="dash-browser", role="analyst")
-        user.set_password(TEST_PASSWORD)
-        db.session.add(user)
         db.session.commit()
     yield
     with app.app_context():
@@ -35,19 +31,11 @@ def seeded(app: Flask, committed: None) -> Any:
         db.session.commit()
 
 
-def _login(page: Any) -> None:
-    page.goto(page.base_url + "/auth/login")
-    page.fill("input[name=username]", "dash-browser")
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state()
-
-
-def test_dashboard_draws_charts_and_maps(seeded: None, page: Any) -> None:
+def test_dashboard_draws_charts_and_maps(seeded: None, page: Any, logged_in_page: Any) -> None:
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    _login(page)
+    logged_in_page("analyst", "dash-browser")
     page.goto(page.base_url + "/dashboard/?" + urlencode(PERIOD))
     page.wait_for_selector("#dash-map[data-ready='1']", timeout=10_000)
     for name in ("trend", "categories", "works", "districts", "channels", "receptions_people"):
@@ -62,8 +50,8 @@ def test_dashboard_draws_charts_and_maps(seeded: None, page: Any) -> None:
     assert page.offsite == [] and errors == []
 
 
-def test_hotspot_popup_links_to_its_cases(seeded: None, page: Any) -> None:
-    _login(page)
+def test_hotspot_popup_links_to_its_cases(seeded: None, page: Any, logged_in_page: Any) -> None:
+    logged_in_page("analyst", "dash-browser")
     page.goto(page.base_url + "/dashboard/hotspots?" + urlencode(PERIOD))
     page.wait_for_selector("#dash-map[data-ready='1']", timeout=10_000)
     spot = page.locator("#dash-map path.leaflet-interactive[stroke='#c92a2a']")
@@ -78,8 +66,8 @@ def test_hotspot_popup_links_to_its_cases(seeded: None, page: Any) -> None:
     assert page.offsite == []
 
 
-def test_report_prints_on_one_page(seeded: None, page: Any) -> None:
-    _login(page)
+def test_report_prints_on_one_page(seeded: None, page: Any, logged_in_page: Any) -> None:
+    logged_in_page("analyst", "dash-browser")
     page.goto(page.base_url + "/dashboard/?" + urlencode(PERIOD))
     href = page.get_attribute("#table-districts a[href*='/dashboard/report']", "href")
     page.goto(page.base_url + href)

@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select
 
+from tests import factories
 from tests.conftest import DEMO_TOWN
 from webmap.extensions import db
 from webmap.ingest.pipeline import Importer
@@ -30,8 +31,12 @@ def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+# Sixty days before the run, on the hour: old enough to be a past post, young enough to stay on the maps.
+POSTED = factories.REAL.ago(days=60).replace(minute=0, second=0, microsecond=0)
+
+
 def _raw(text: str, external_id: str, *, channel: str = "vk", days: float = 0) -> RawMessage:
-    posted = datetime(2026, 10, 1, 9, tzinfo=UTC) + timedelta(days=days)
+    posted = POSTED + timedelta(days=days)
     return RawMessage(
         channel=channel,
         external_id=external_id,
@@ -206,7 +211,7 @@ def test_an_older_post_moves_the_case_start(app_ctx: None) -> None:
     case = db.session.scalar(select(SourceMessage).where(SourceMessage.external_id == "late")).appeal
     db.session.refresh(case)
     assert len(case.messages) == 2
-    assert case.created_at == datetime(2026, 10, 3, 9, tzinfo=UTC)
+    assert case.created_at == POSTED + timedelta(days=2)
 
 
 def test_who_received_a_visitor_is_stored_at_import(app_ctx: None, tmp_path: Path, runner: FlaskCliRunner) -> None:

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange
 
@@ -20,11 +20,13 @@ def place(client: FlaskClient, auth: Any, case_id: int, body: Any, *, token: boo
 
 
 def test_operator_places_an_unplaced_case(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    case = seed.appeal(None, None, status="new")
+    case = factories.appeal(None, None, status="new")
     db.session.flush()
     version = case.version
     user = auth.login("operator")
-    response = place(client, auth, case.id, {"lon": seed.SCHOOL_2[0], "lat": seed.SCHOOL_2[1], "version": version})
+    response = place(
+        client, auth, case.id, {"lon": factories.SCHOOL_2[0], "lat": factories.SCHOOL_2[1], "version": version}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     assert body["ok"] is True and body["case"]["geometry"]["coordinates"] == [
@@ -44,7 +46,7 @@ def test_operator_places_an_unplaced_case(app_ctx: None, client: FlaskClient, au
 
 
 def test_a_stale_version_is_a_409(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    case = seed.appeal(None, None, status="new")
+    case = factories.appeal(None, None, status="new")
     db.session.flush()
     auth.login("operator")
     response = place(client, auth, case.id, {"lon": 75.6, "lat": 61.74, "version": case.version + 5})
@@ -56,7 +58,7 @@ def test_a_stale_version_is_a_409(app_ctx: None, client: FlaskClient, auth: Any)
 
 
 def test_only_operators_place_and_only_with_the_csrf_token(app_ctx: None, client: FlaskClient, auth: Any) -> None:
-    case = seed.appeal(None, None, status="new")
+    case = factories.appeal(None, None, status="new")
     db.session.flush()
     body = {"lon": 75.6, "lat": 61.74, "version": case.version}
     assert client.post(f"/api/cases/{case.id}/place", json=body).status_code in (400, 401)
@@ -81,7 +83,7 @@ def test_only_operators_place_and_only_with_the_csrf_token(app_ctx: None, client
     ],
 )
 def test_bad_bodies_are_400(app_ctx: None, client: FlaskClient, auth: Any, body: dict, name: str) -> None:
-    case = seed.appeal(None, None, status="new")
+    case = factories.appeal(None, None, status="new")
     db.session.flush()
     auth.login("operator")
     response = place(client, auth, case.id, body)

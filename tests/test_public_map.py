@@ -8,7 +8,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap.extensions import db
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
@@ -37,7 +37,7 @@ def test_map_page_is_small_offline_and_local(app_ctx: None, client: FlaskClient)
 
 
 def test_no_page_embeds_points(app_ctx: None, client: FlaskClient) -> None:
-    seed.work(note="Готово у школы")
+    factories.work(note="Готово у школы")
     db.session.flush()
     assert "Готово у школы" not in client.get("/").get_data(as_text=True)
     fc = client.get(f"/api/features?bbox={TOWN}&zoom=14").get_json()
@@ -61,15 +61,15 @@ def test_base_map_from_the_gazetteer(app_ctx: None, client: FlaskClient) -> None
 
 
 def test_only_done_works_are_drawn(app_ctx: None, client: FlaskClient) -> None:
-    done = seed.work(note="Готово у школы", status="done")
-    seed.work(note="Ещё в планах", status="planned")
+    done = factories.work(note="Готово у школы", status="done")
+    factories.work(note="Ещё в планах", status="planned")
     db.session.flush()
     fc = client.get(f"/api/features?bbox={TOWN}&zoom=14&layers=works").get_json()
     assert [f["id"] for f in fc["features"]] == [f"work-{done.id}"]
 
 
 def test_hostile_note_is_data_not_markup(app_ctx: None, client: FlaskClient) -> None:
-    work = seed.work(note='<script>alert("x")</script><img src=x onerror=alert(1)>`); alert(2); (` ${alert(3)}')
+    work = factories.work(note='<script>alert("x")</script><img src=x onerror=alert(1)>`); alert(2); (` ${alert(3)}')
     db.session.flush()
     response = client.get(f"/api/features/work/{work.id}")
     assert response.mimetype == "application/json"
@@ -82,3 +82,20 @@ def test_english_is_available(app_ctx: None, client: FlaskClient) -> None:
     page = client.get("/?lang=en").get_data(as_text=True)
     assert 'lang="en"' in page and "Map of works" in page and "Карта работ" not in page
     assert page_config(page)["locale"] == "en"
+
+
+def test_map_pages_give_their_scripts_url_templates(app, app_ctx: None, client: FlaskClient, auth) -> None:
+    """Scripts fill ``{name}`` slots of URLs url_for made; none of them guesses a route's shape."""
+    from webmap.maps.page import url_template
+
+    with app.test_request_context():
+        assert url_template("api.place", "case_id") == "/api/cases/{case_id}/place"
+        assert url_template("api.feature", "kind", "item_id") == "/api/features/{kind}/{item_id}"
+    feature = page_config(client.get("/").get_data(as_text=True))["api"]["feature"]
+    work = factories.work()
+    db.session.flush()
+    filled = feature.replace("{kind}", "work").replace("{item_id}", str(work.id))
+    assert client.get(filled).get_json()["properties"]["title"]
+    auth.login("operator")
+    api = page_config(client.get("/operator/map").get_data(as_text=True))["api"]
+    assert api["place"] == "/api/cases/{case_id}/place" and api["caseUrl"] == "/operator/cases/{appeal_id}"

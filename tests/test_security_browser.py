@@ -10,7 +10,6 @@ from flask import Flask
 from sqlalchemy import delete
 
 from tests import factories
-from tests.conftest import TEST_PASSWORD, AuthActions
 from webmap.auth.models import LoginAttempt
 from webmap.extensions import db
 
@@ -99,14 +98,11 @@ def test_the_page_cannot_be_framed(app: Flask, page: Any) -> None:
     assert frame.locator("form").count() == 0
 
 
-def test_login_and_logout_in_the_browser(app: Flask, page: Any, watch: Watch, forget_login_attempts: None) -> None:
-    with app.app_context():
-        AuthActions(app, app.test_client()).user("operator", "olga", full_name="Ольга Операторова")
-    page.goto(page.base_url + "/auth/login")
-    page.fill("#username", "olga")
-    page.fill("#password", TEST_PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(page.base_url + "/")
+def test_login_and_logout_in_the_browser(
+    app: Flask, page: Any, watch: Watch, logged_in_page: Any, forget_login_attempts: None
+) -> None:
+    logged_in_page("operator", "olga", full_name="Ольга Операторова")
+    assert page.url.split("#")[0] == page.base_url + "/"  # the login form leads to the public map
     assert "Ольга Операторова" in page.inner_text(".topbar")
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert cookies["session"]["httpOnly"] and cookies["session"]["sameSite"] == "Lax"
@@ -116,7 +112,9 @@ def test_login_and_logout_in_the_browser(app: Flask, page: Any, watch: Watch, fo
     watch.assert_clean()
 
 
-def test_every_page_runs_clean_under_the_csp(app: Flask, page: Any, watch: Watch, forget_login_attempts: None) -> None:
+def test_every_page_runs_clean_under_the_csp(
+    app: Flask, page: Any, watch: Watch, logged_in_page: Any, forget_login_attempts: None
+) -> None:
     """Every HTML page (GET routes, as an admin) loads with no CSP violation.
 
     Script errors of a page's own code are that page's tests' business; a script the
@@ -135,12 +133,8 @@ def test_every_page_runs_clean_under_the_csp(app: Flask, page: Any, watch: Watch
             "photo_id": 1,
             "rank": 1,
         }
-        AuthActions(app, app.test_client()).user("admin", "root-admin")
-    page.goto(page.base_url + "/auth/login")
-    page.fill("#username", "root-admin")
-    page.fill("#password", TEST_PASSWORD)
-    page.click("#submit")
-    page.wait_for_url(page.base_url + "/")
+    logged_in_page("admin", "root-admin")
+    assert page.url.split("#")[0] == page.base_url + "/"  # the login form leads to the public map
     visited = []
     for rule in _rules(app):
         if "GET" not in _methods(rule) or rule.endpoint == "auth.login":

@@ -55,7 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(crew_bp)
     app.register_blueprint(admin_bp)
 
-    from webmap.dashboard import bp as dashboard_bp  # district dashboard (issue #7)
+    from webmap.dashboard import bp as dashboard_bp  # district dashboard
 
     app.register_blueprint(dashboard_bp)
 

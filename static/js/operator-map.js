@@ -18,36 +18,26 @@
   var layer = L.featureGroup().addTo(map);
   var heat = null;
   var picking = null; // the unplaced case being placed: {id, version, item}
-  var csrf = (document.querySelector("meta[name='csrf-token']") || {}).content || "";
-
-  function checked(name) {
-    return Array.prototype.filter.call(form.querySelectorAll("input[name='" + name + "']"), function (i) { return i.checked; })
-      .map(function (i) { return i.value; });
-  }
-  function field(name) { return form.elements[name]; }
+  // The panel's controls <-> the URL's hash <-> the APIs' query strings (webmap-filters.js).
+  var filters = W.filters(form, { case_status: "list", works: "flag", heat: "flag", category: "value",
+                                  district: "value", from: "value", to: "value", overdue: "flag" });
+  var WHERE_WHEN = ["category", "district", "from", "to", "overdue"];
   function say(text) { status.textContent = text; }
   function tell(text) { notice.textContent = text; }
 
-  function filters() {
-    return { category: field("category").value, district: field("district").value,
-             from: field("from").value, to: field("to").value, overdue: field("overdue").checked ? "1" : "" };
-  }
-
   function featuresUrl() {
-    var statuses = checked("case_status");
+    var s = filters.state();
     var layers = [];
-    if (statuses.length || field("overdue").checked) { layers.push("cases"); }
-    if (field("works").checked) { layers.push("works"); }
+    if (s.case_status.length || s.overdue) { layers.push("cases"); }
+    if (s.works) { layers.push("works"); }
     if (!layers.length) { return null; }
-    var f = filters();
-    return cfg.api.features + "?" + W.query({
-      bbox: W.bboxParam(map.getBounds()), zoom: map.getZoom(), layers: layers, case_status: statuses,
-      category: f.category, district: f.district, from: f.from, to: f.to, overdue: f.overdue,
+    return cfg.api.features + "?" + filters.query({
+      bbox: W.bboxParam(map.getBounds()), zoom: map.getZoom(), layers: layers,
       lang: cfg.locale === "ru" ? "" : cfg.locale
-    });
+    }, ["case_status"].concat(WHERE_WHEN));
   }
 
-  function caseUrl(id) { return cfg.api.caseUrl.replace(/0$/, String(id)); }
+  function caseUrl(id) { return W.fillUrl(cfg.api.caseUrl, { appeal_id: id }); }
 
   function popupFor(p) {
     if (p.kind === "work") {
@@ -71,40 +61,29 @@
   function draw(data) {
     layer.clearLayers();
     (data.features || []).forEach(function (f) {
-      var p = f.properties, g = f.geometry, marker;
-      if (p.cluster) { layer.addLayer(W.clusterMarker(map, f, p.works && !p.cases ? "cluster-works" : "")); return; }
-      if (p.kind === "work") {
-        var at = g.type === "Point" ? g.coordinates : p.anchor;
-        if (g.type !== "Point") { layer.addLayer(L.geoJSON(g, { style: { className: "work-line work-line-" + W.token(p.icon), weight: 5 }, interactive: false })); }
-        marker = L.marker([at[1], at[0]], { icon: L.divIcon({ className: "work-marker work-open work-" + W.token(p.icon), iconSize: [22, 22] }), title: p.title });
-      } else {
-        marker = L.marker([g.coordinates[1], g.coordinates[0]], {
-          icon: L.divIcon({ className: "case-marker case-" + W.token(p.status) + (p.overdue ? " overdue" : ""), iconSize: [18, 18], popupAnchor: [0, -8] }),
-          title: "№" + p.id + " " + p.title
-        });
-        marker.on("dblclick", function () { location.href = caseUrl(p.id); });
-      }
+      var p = f.properties;
+      var marker = W.drawFeature(map, layer, f, { // webmap-markers.js
+        lineWeight: 5,
+        clusterClass: function (c) { return c.works && !c.cases ? "cluster-works" : ""; },
+        title: function (c) { return c.kind === "work" ? c.title : "№" + c.id + " " + c.title; }
+      });
+      if (!marker) { return; }
+      if (p.kind !== "work") { marker.on("dblclick", function () { location.href = caseUrl(p.id); }); }
       marker.bindPopup(function () { return popupFor(p); }, { maxWidth: 320 });
-      layer.addLayer(marker);
     });
     var n = data.total || 0;
     say(n ? (data.clustered ? t.shownClustered : t.shown).replace("%(n)s", n) : t.nothing);
   }
 
   var loadFeatures = W.featureLoader(map, function () {
-    W.writeHash(map, { case_status: checked("case_status"), works: field("works").checked ? "1" : "",
-                       heat: field("heat").checked ? "1" : "", category: field("category").value,
-                       district: field("district").value, from: field("from").value, to: field("to").value,
-                       overdue: field("overdue").checked ? "1" : "" });
+    filters.toHash(map);
     return featuresUrl();
   }, draw, function (err) { say(t.error + (err && err.message ? ": " + err.message : "")); });
 
   // ---- heat ---------------------------------------------------------------------
   var loadHeat = W.featureLoader(map, function () {
-    if (!field("heat").checked || !L.heatLayer) { return null; }
-    var f = filters();
-    return cfg.api.heat + "?" + W.query({ bbox: W.bboxParam(map.getBounds()), zoom: map.getZoom(), category: f.category,
-                                           district: f.district, from: f.from, to: f.to, overdue: f.overdue });
+    if (!filters.state().heat || !L.heatLayer) { return null; }
+    return cfg.api.heat + "?" + filters.query({ bbox: W.bboxParam(map.getBounds()), zoom: map.getZoom() }, WHERE_WHEN);
   }, function (data) {
     if (heat) { map.removeLayer(heat); heat = null; }
     if (!data.points || !data.points.length) { return; }
@@ -113,8 +92,7 @@
 
   // ---- unplaced cases and placing ------------------------------------------------
   function loadUnplaced() {
-    var f = filters();
-    W.getJSON(cfg.api.unplaced + "?" + W.query({ category: f.category, limit: 100, lang: cfg.locale === "ru" ? "" : cfg.locale }))
+    W.getJSON(cfg.api.unplaced + "?" + filters.query({ limit: 100, lang: cfg.locale === "ru" ? "" : cfg.locale }, ["category"]))
       .then(function (data) {
         list.textContent = "";
         total.textContent = "(" + data.total + ")";
@@ -148,39 +126,26 @@
   map.on("click", function (e) {
     if (!picking) { return; }
     var target = picking;
-    fetch(cfg.api.place.replace(/\/0\/place$/, "/" + target.id + "/place"), {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
-      body: JSON.stringify({ lon: Number(e.latlng.lng.toFixed(7)), lat: Number(e.latlng.lat.toFixed(7)), version: target.version })
-    }).then(function (r) {
-      return r.json().catch(function () { return {}; }).then(function (body) { return { ok: r.ok, status: r.status, body: body }; });
-    }).then(function (res) {
+    W.postJSON(W.fillUrl(cfg.api.place, { case_id: target.id }), {
+      lon: Number(e.latlng.lng.toFixed(7)), lat: Number(e.latlng.lat.toFixed(7)), version: target.version
+    }).then(function () {
       stopPicking();
-      if (res.ok) {
-        tell(t.placed.replace("%(id)s", target.id));
-        loadFeatures();
-        loadUnplaced();
-      } else if (res.status === 409) {
+      tell(t.placed.replace("%(id)s", target.id));
+      loadFeatures();
+      loadUnplaced();
+    }).catch(function (err) {
+      stopPicking();
+      if (err.status === 409) {
         tell(t.conflict);
         loadUnplaced();
       } else {
-        tell(t.error + (res.body && res.body.message ? ": " + res.body.message : ""));
+        tell(t.error + (err.body && err.body.message ? ": " + err.body.message : ""));
       }
-    }).catch(function () { stopPicking(); tell(t.error); });
+    });
   });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape" && picking) { stopPicking(); tell(""); } });
 
   // ---- the panel ---------------------------------------------------------------------
-  function applyHash() {
-    var h = W.readHash();
-    if (h.case_status !== undefined) {
-      var wanted = h.case_status ? h.case_status.split(",") : [];
-      Array.prototype.forEach.call(form.querySelectorAll("input[name='case_status']"), function (i) { i.checked = wanted.indexOf(i.value) >= 0; });
-    }
-    ["works", "heat", "overdue"].forEach(function (k) { if (h[k] !== undefined) { field(k).checked = h[k] === "1"; } });
-    ["category", "district", "from", "to"].forEach(function (k) { if (h[k] !== undefined) { field(k).value = h[k]; } });
-  }
-
   form.addEventListener("change", function (e) {
     if (e.target.name === "district") {
       var d = cfg.districts.filter(function (x) { return x.code === e.target.value; })[0];
@@ -193,7 +158,7 @@
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
 
-  applyHash();
+  filters.fromHash();
   loadFeatures();
   loadHeat();
   loadUnplaced();

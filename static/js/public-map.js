@@ -14,101 +14,47 @@
   window.webmapMap = map; // for tests and the curious
   var layer = L.featureGroup().addTo(map);
 
-  // ---- filters <-> URL ----------------------------------------------------
-  function checked(name) {
-    return Array.prototype.filter.call(form.querySelectorAll("input[name='" + name + "']"), function (i) { return i.checked; })
-      .map(function (i) { return i.value; });
-  }
-  function setChecked(name, values) {
-    Array.prototype.forEach.call(form.querySelectorAll("input[name='" + name + "']"), function (i) {
-      i.checked = values.indexOf(i.value) >= 0;
-    });
-  }
-  function field(name) { return form.elements[name]; }
-
-  function state() {
-    var types = checked("type");
-    return {
-      show: checked("show"),
-      type: types.length === cfg.workTypes.length ? [] : types,
-      category: field("category").value,
-      district: field("district").value,
-      from: field("from").value,
-      to: field("to").value,
-      old: field("old").checked ? "1" : ""
-    };
-  }
-
-  function applyHash() {
-    var h = W.readHash();
-    if (h.show !== undefined) { setChecked("show", h.show ? h.show.split(",") : []); }
-    if (h.type !== undefined) { setChecked("type", h.type ? h.type.split(",") : cfg.workTypes.map(function (w) { return w.code; })); }
-    ["category", "district", "from", "to"].forEach(function (k) { if (h[k] !== undefined) { field(k).value = h[k]; } });
-    if (h.old !== undefined) { field("old").checked = h.old === "1"; }
-  }
-
-  function hashState() {
-    var s = state();
-    return { show: s.show.join(","), type: s.type, category: s.category, district: s.district, from: s.from, to: s.to, old: s.old };
-  }
+  // ---- filters <-> URL (webmap-filters.js) ---------------------------------
+  var filters = W.filters(form, { show: "list", type: "some", category: "value", district: "value",
+                                  from: "value", to: "value", old: "flag" });
 
   // ---- the request ----------------------------------------------------------
   function url() {
-    var s = state();
+    var s = filters.state();
     var workStatus = s.show.filter(function (v) { return v.indexOf("work_") === 0; }).map(function (v) { return v.slice(5); });
     var caseStatus = s.show.filter(function (v) { return v.indexOf("case_") === 0; }).map(function (v) { return v.slice(5); });
     var layers = [];
     if (workStatus.length) { layers.push("works"); }
     if (caseStatus.length) { layers.push("cases"); }
     if (!layers.length) { return null; }
-    if (!checked("type").length) { layers = layers.filter(function (l) { return l !== "works"; }); } // no type ticked
+    if (!filters.checked("type").length) { layers = layers.filter(function (l) { return l !== "works"; }); } // no type ticked
     if (!layers.length) { return null; }
-    return cfg.api.features + "?" + W.query({
+    return cfg.api.features + "?" + filters.query({
       bbox: W.bboxParam(map.getBounds()), zoom: map.getZoom(), layers: layers,
-      work_status: workStatus, case_status: caseStatus, type: s.type, category: s.category,
-      district: s.district, from: s.from, to: s.to, old: s.old, lang: cfg.locale === "ru" ? "" : cfg.locale
-    });
+      work_status: workStatus, case_status: caseStatus, lang: cfg.locale === "ru" ? "" : cfg.locale
+    }, ["type", "category", "district", "from", "to", "old"]);
   }
 
   function say(text) { status.textContent = text; }
 
-  // ---- drawing ----------------------------------------------------------------
-  function workIcon(p) {
-    return L.divIcon({ className: "work-marker work-" + W.token(p.icon) + (p.status === "done" ? "" : " work-open"),
-                       iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10] });
-  }
-  function caseIcon(p) {
-    return L.divIcon({ className: "case-marker case-" + W.token(p.status), iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] });
-  }
-
+  // ---- drawing (webmap-markers.js) ---------------------------------------------
   function draw(data) {
     layer.clearLayers();
     (data.features || []).forEach(function (f) {
-      var p = f.properties;
-      if (p.cluster) { layer.addLayer(W.clusterMarker(map, f)); return; }
-      var g = f.geometry, at, marker;
-      if (p.kind === "work") {
-        if (g.type !== "Point") {
-          layer.addLayer(L.geoJSON(g, { style: { className: "work-line work-line-" + W.token(p.icon), weight: 6 }, interactive: false }));
-          at = p.anchor;
-        } else { at = g.coordinates; }
-        marker = L.marker([at[1], at[0]], { icon: workIcon(p), title: p.title, riseOnHover: true });
-      } else {
-        marker = L.marker([g.coordinates[1], g.coordinates[0]], { icon: caseIcon(p), title: p.title, riseOnHover: true });
-      }
-      marker.bindPopup(function () { return popupFor(p); }, { maxWidth: 320, minWidth: 220 });
-      layer.addLayer(marker);
+      var marker = W.drawFeature(map, layer, f);
+      if (marker) { marker.bindPopup(function () { return popupFor(f.properties); }, { maxWidth: 320, minWidth: 220 }); }
     });
     var n = data.total || 0;
     var text = data.clustered ? t.shownClustered.replace("%(n)s", n) : t.shown.replace("%(n)s", n);
     say(n ? text : t.nothing);
+    node.setAttribute("data-drawn-zoom", String(map.getZoom())); // what is drawn is for this zoom (tests wait on it)
   }
 
   // A popup fills itself from /api/features/<kind>/<id>: what, where, when, who asked.
   function popupFor(p) {
     var box = W.el("div", { className: "popup popup-" + p.kind }, [W.el("strong", { text: p.title }), W.el("p", { className: "popup-loading", text: t.loading })]);
     var q = cfg.locale === "ru" ? "" : "?lang=" + encodeURIComponent(cfg.locale);
-    W.getJSON(cfg.api.feature + p.kind + "/" + p.id + q).then(function (d) {
+    W.getJSON(W.fillUrl(cfg.api.feature, { kind: p.kind, item_id: p.id }) + q).then(function (d) {
       var dp = d.properties;
       box.textContent = "";
       box.appendChild(W.el("strong", { className: "popup-title", text: dp.title }));
@@ -136,7 +82,7 @@
   }
 
   var load = W.featureLoader(map, function () {
-    W.writeHash(map, hashState());
+    filters.toHash(map);
     return url();
   }, draw, function (err) { say(t.error + (err && err.message ? ": " + err.message : "")); });
 
@@ -150,11 +96,10 @@
   });
   form.addEventListener("submit", function (e) { e.preventDefault(); load(); });
   window.addEventListener("hashchange", function () {
-    applyHash();
-    var v = W.readHash().view;
+    var v = filters.fromHash().view;
     if (v) { map.setView([v.lat, v.lon], v.zoom); } else { load(); }
   });
 
-  applyHash();
+  filters.fromHash();
   load();
 })();

@@ -1,8 +1,10 @@
 // webmap: what every map page shares. The town's own base map drawn from the
 // gazetteer (districts, streets, house numbers, landmarks; raster tiles only if
 // the config names a server), features fetched by bounding box on every move,
-// the view and filters kept in the URL's hash, and DOM helpers that never put
-// data into HTML (text goes through textContent).
+// the view and filters kept in the URL's hash, JSON requests (POSTs with the
+// page's CSRF token), URL templates from the server, and DOM helpers that never
+// put data into HTML (text goes through textContent). Filters are in
+// webmap-filters.js, markers in webmap-markers.js.
 (function () {
   "use strict";
 
@@ -43,6 +45,32 @@
           return body;
         });
       });
+  };
+
+  // The CSRF token the server put in <meta name="csrf-token">, sent as X-CSRFToken with every POST.
+  W.csrfToken = function () { return (document.querySelector("meta[name='csrf-token']") || {}).content || ""; };
+
+  // POST ``body`` as JSON; resolves with the answer's JSON, rejects with an Error carrying status and body.
+  W.postJSON = function (url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": W.csrfToken() },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (answer) {
+        if (!r.ok) { var e = new Error(answer.message || r.statusText); e.status = r.status; e.body = answer; throw e; }
+        return answer;
+      });
+    });
+  };
+
+  // A URL from a template the server made with url_for (``/api/cases/{case_id}/place``): each
+  // ``{name}`` becomes ``values[name]``, encoded. A missing value is an error, not a broken link.
+  W.fillUrl = function (template, values) {
+    return template.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      if (values[name] === undefined || values[name] === null) { throw new Error("no " + name + " for " + template); }
+      return encodeURIComponent(String(values[name]));
+    });
   };
 
   W.query = function (params) {
@@ -132,60 +160,62 @@
     }
     // The base layers are asked for after the page's own first request (the features), which
     // the page makes right after this returns: the points come first, the streets a moment later.
-    setTimeout(function () {
-      var labels = { districts: L.layerGroup(), streets: L.layerGroup(), landmarks: L.layerGroup() };
-
-      W.getJSON(cfg.api.districts).then(function (data) {
-        L.geoJSON(data, {
-          pane: "base", interactive: false,
-          style: { color: "#7b8a99", weight: 1.5, dashArray: "4 3", fillColor: "#e4ebe1", fillOpacity: 0.55, className: "base-district" }
-        }).addTo(map);
-        data.features.forEach(function (f) {
-          var p = f.properties.label;
-          if (p) { labels.districts.addLayer(labelMarker([p[1], p[0]], f.properties.name, "district-label", "baselabels")); }
-        });
-        zoomLabels();
-      }).catch(function () {});
-
-      bboxLayer(map, cfg.api.streets, 0, function (group, data, zoom) {
-        labels.streets.clearLayers();
-        L.geoJSON(data, { pane: "base", interactive: false, style: { color: "#b9bec6", weight: zoom >= 16 ? 11 : 7, lineCap: "round", className: "base-street-casing" } }).addTo(group);
-        L.geoJSON(data, { pane: "base", interactive: false, style: { color: "#ffffff", weight: zoom >= 16 ? 8 : 4.5, lineCap: "round", className: "base-street" } }).addTo(group);
-        data.features.forEach(function (f) {
-          var p = f.properties.label;
-          if (p) { labels.streets.addLayer(labelMarker([p[1], p[0]], f.properties.name, "street-label", "baselabels")); }
-        });
-        zoomLabels();
-      });
-
-      bboxLayer(map, cfg.api.houses, cfg.houseMinZoom || 16, function (group, data) {
-        data.features.forEach(function (f) {
-          var c = f.geometry.coordinates;
-          group.addLayer(labelMarker([c[1], c[0]], f.properties.number, "house-label", "baselabels"));
-        });
-      });
-
-      W.getJSON(cfg.api.landmarks).then(function (data) {
-        data.features.forEach(function (f) {
-          var c = f.geometry.coordinates;
-          labels.landmarks.addLayer(labelMarker([c[1], c[0]], f.properties.name, "landmark-label", "baselabels"));
-        });
-        zoomLabels();
-      }).catch(function () {});
-
-      // Which labels a zoom can hold: districts when far, streets and landmarks when near.
-      function zoomLabels() {
-        var z = map.getZoom();
-        [[labels.districts, z >= 14 && z <= 15], [labels.streets, z >= 15], [labels.landmarks, z >= 16]].forEach(function (pair) {
-          if (pair[1] && !map.hasLayer(pair[0])) { pair[0].addTo(map); }
-          if (!pair[1] && map.hasLayer(pair[0])) { map.removeLayer(pair[0]); }
-        });
-      }
-      map.on("zoomend", zoomLabels);
-    }, 0);
-
+    // A page with its own base (the dashboard's districts) names no base APIs.
+    if (cfg.api) { setTimeout(function () { baseLayers(map, cfg); }, 0); }
     return map;
   };
+
+  function baseLayers(map, cfg) {
+    var labels = { districts: L.layerGroup(), streets: L.layerGroup(), landmarks: L.layerGroup() };
+
+    W.getJSON(cfg.api.districts).then(function (data) {
+      L.geoJSON(data, {
+        pane: "base", interactive: false,
+        style: { color: "#7b8a99", weight: 1.5, dashArray: "4 3", fillColor: "#e4ebe1", fillOpacity: 0.55, className: "base-district" }
+      }).addTo(map);
+      data.features.forEach(function (f) {
+        var p = f.properties.label;
+        if (p) { labels.districts.addLayer(labelMarker([p[1], p[0]], f.properties.name, "district-label", "baselabels")); }
+      });
+      zoomLabels();
+    }).catch(function () {});
+
+    bboxLayer(map, cfg.api.streets, 0, function (group, data, zoom) {
+      labels.streets.clearLayers();
+      L.geoJSON(data, { pane: "base", interactive: false, style: { color: "#b9bec6", weight: zoom >= 16 ? 11 : 7, lineCap: "round", className: "base-street-casing" } }).addTo(group);
+      L.geoJSON(data, { pane: "base", interactive: false, style: { color: "#ffffff", weight: zoom >= 16 ? 8 : 4.5, lineCap: "round", className: "base-street" } }).addTo(group);
+      data.features.forEach(function (f) {
+        var p = f.properties.label;
+        if (p) { labels.streets.addLayer(labelMarker([p[1], p[0]], f.properties.name, "street-label", "baselabels")); }
+      });
+      zoomLabels();
+    });
+
+    bboxLayer(map, cfg.api.houses, cfg.houseMinZoom || 16, function (group, data) {
+      data.features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        group.addLayer(labelMarker([c[1], c[0]], f.properties.number, "house-label", "baselabels"));
+      });
+    });
+
+    W.getJSON(cfg.api.landmarks).then(function (data) {
+      data.features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        labels.landmarks.addLayer(labelMarker([c[1], c[0]], f.properties.name, "landmark-label", "baselabels"));
+      });
+      zoomLabels();
+    }).catch(function () {});
+
+    // Which labels a zoom can hold: districts when far, streets and landmarks when near.
+    function zoomLabels() {
+      var z = map.getZoom();
+      [[labels.districts, z >= 14 && z <= 15], [labels.streets, z >= 15], [labels.landmarks, z >= 16]].forEach(function (pair) {
+        if (pair[1] && !map.hasLayer(pair[0])) { pair[0].addTo(map); }
+        if (!pair[1] && map.hasLayer(pair[0])) { map.removeLayer(pair[0]); }
+      });
+    }
+    map.on("zoomend", zoomLabels);
+  }
 
   // ---- features fetched by bbox -------------------------------------------
   // Fetches ``buildUrl()`` (null: nothing to show) on every move; a newer request aborts the older one.
@@ -203,30 +233,6 @@
     }
     map.on("moveend", load);
     return load;
-  };
-
-  // Cluster markers: a count in a circle sized by it; a click zooms to the cluster's cell.
-  W.clusterMarker = function (map, feature, extraClass) {
-    var c = feature.geometry.coordinates, p = feature.properties;
-    var size = p.count < 10 ? "small" : p.count < 100 ? "medium" : p.count < 1000 ? "large" : "huge";
-    var px = { small: 30, medium: 36, large: 44, huge: 52 }[size];
-    var text = p.count >= 10000 ? Math.round(p.count / 1000) + "k" : String(p.count);
-    var marker = L.marker([c[1], c[0]], {
-      icon: L.divIcon({ className: "cluster-marker cluster-" + size + (extraClass ? " " + extraClass : ""),
-                        html: W.el("span", { text: text }), iconSize: [px, px] }),
-      title: String(p.count), keyboard: true, riseOnHover: true
-    });
-    marker.on("click", function () {
-      var b = p.bbox;
-      var target = map.getZoom() + 2;
-      if (b) {
-        var bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
-        map.fitBounds(bounds, { maxZoom: Math.max(target, map.getBoundsZoom(bounds)) });
-      } else {
-        map.setView([c[1], c[0]], target);
-      }
-    });
-    return marker;
   };
 
   window.WebMap = W;

@@ -1,4 +1,4 @@
-"""The district dashboard: figures, charts, planning maps, receptions and exports (issue #7).
+"""The district dashboard: figures, charts, planning maps, receptions and exports.
 
 Pages are for the administration's roles (analyst, operator; admin passes every
 check). Only the public exports (``/dashboard/export/public.geojson`` and the

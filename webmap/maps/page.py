@@ -27,6 +27,19 @@ def categories() -> list[dict[str, str]]:
     return reference.category_names()
 
 
+_URL_SLOT = 1_987_654_320  # an id no row has: url_for builds it into the path, url_template names it
+
+
+def url_template(endpoint: str, *slots: str) -> str:
+    """The URL of ``endpoint`` with ``{slot}`` where each of ``slots`` goes, for a script to fill in
+    (``WebMap.fillUrl``), so that no script guesses a route's shape: ``/api/cases/{case_id}/place``."""
+    values: dict[str, Any] = {slot: _URL_SLOT + i for i, slot in enumerate(slots)}
+    url = url_for(endpoint, **values)
+    for i, slot in enumerate(slots):
+        url = url.replace(str(_URL_SLOT + i), "{" + slot + "}", 1)
+    return url
+
+
 def base_config() -> dict[str, Any]:
     config = current_app.config
     bounds = town_bounds()

@@ -10,14 +10,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from webmap.auth.roles import role_required
-from webmap.maps.page import base_config, categories
+from webmap.maps.page import base_config, categories, url_template
 from webmap.models.vocab import APPEAL_STATUS, OPEN
 from webmap.operator import bp
 
 
 def case_url_template() -> str:
-    """The case page's URL with ``0`` for the id, for the script to fill in."""
-    return url_for("operator.case_page", appeal_id=0)
+    """The case page's URL with ``{appeal_id}`` for the script to fill in."""
+    return url_template("operator.case_page", "appeal_id")
 
 
 def page_config() -> dict[str, object]:
@@ -26,7 +26,7 @@ def page_config() -> dict[str, object]:
         features=url_for("api.operator_features"),
         heat=url_for("api.operator_heat"),
         unplaced=url_for("api.operator_unplaced"),
-        place=url_for("api.place", case_id=0),
+        place=url_template("api.place", "case_id"),
         caseUrl=case_url_template(),
     )
     cfg["statusLabels"] = APPEAL_STATUS.labels()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
-from webmap.maps.page import base_config, categories, work_types
+from webmap.maps.page import base_config, categories, url_template, work_types
 from webmap.public import bp
 
 
 def page_config() -> dict[str, object]:
     cfg = base_config()
-    cfg["api"].update(features=url_for("api.features"), feature=url_for("api.features") + "/")
+    cfg["api"].update(features=url_for("api.features"), feature=url_template("api.feature", "kind", "item_id"))
     cfg["workTypes"] = work_types()
     cfg["i18n"] = {
         "shown": _("На карте: %(n)s", n="%(n)s"),

@@ -1,4 +1,4 @@
-"""The district dashboard's figures, computed in PostgreSQL (issue #7).
+"""The district dashboard's figures, computed in PostgreSQL.
 
 Every figure is about the cases *received* in a period (``appeals.created_at`` from the
 first local day to the last, inclusive, in the town's time zone), narrowed by district,

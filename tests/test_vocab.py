@@ -9,7 +9,7 @@ from flask_babel import force_locale, refresh
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests import maps_seed as seed
+from tests import factories as seed
 from webmap.errors import InvalidTransition
 from webmap.extensions import db
 from webmap.models import Category, User

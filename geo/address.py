@@ -197,6 +197,10 @@ class AddressParser:
     # -- public -------------------------------------------------------------
     def extract(self, text: str) -> list[Mention]:
         """All place mentions in ``text``, in text order."""
+        return self.scan(text)[0]
+
+    def scan(self, text: str) -> tuple[list[Mention], list[Token], set[int]]:
+        """The mentions, the tokens they were read from, and which tokens are gazetteer names."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         folded = prepare(text)
@@ -223,7 +227,7 @@ class AddressParser:
                 m = None
             if m is not None:
                 mentions.append(m)
-        return self._crossings(scan.tokens, mentions)
+        return self._crossings(scan.tokens, mentions), scan.tokens, scan.hit_tokens
 
     # -- streets ------------------------------------------------------------
     def _type_at(self, tokens: Sequence[Token], k: int) -> frozenset[str] | None:

@@ -25,6 +25,7 @@ from geo.fuzzy import DifflibStreets, FuzzyStreets, nominative_guesses
 from geo.housenumber import display_house, house_number
 from geo.names import STREET, NameMatcher, build_patterns
 from geo.normalize import house_key, name_key
+from geo.settlements import SettlementFinder, nearest_settlement
 from geo.spatial import LocalMetric, lerp, line_middle, meeting_point
 from geo.town import StreetRec, Town
 
@@ -102,6 +103,7 @@ class Resolution:
     reason: str = ""
     candidates: tuple[Place, ...] = ()  # the places the index could not choose between
     mentions: tuple[Mention, ...] = field(default=(), repr=False)
+    elsewhere: bool = False  # the text is about another settlement or region
 
 
 class GazetteerIndex:
@@ -113,7 +115,9 @@ class GazetteerIndex:
     needs (default 0.45 for a callback, pg_trgm's scale; 0.8 for the fallback).
     ``house_locator`` places houses the gazetteer lacks (see
     :class:`geo.geocoder.RemoteGeocoder`); its answers are checked against the
-    street line before use.
+    street line before use. ``home`` is this town's name, so that its own
+    mentions («г. Покачи») anchor a text here; by default the shipped
+    settlement the gazetteer lies in.
     """
 
     def __init__(
@@ -123,6 +127,7 @@ class GazetteerIndex:
         *,
         fuzzy_threshold: float | None = None,
         house_locator: HouseLocator | None = None,
+        home: str | None = None,
     ) -> None:
         self.town = town
         self.streets: list[StreetRec] = list(town.streets)
@@ -151,6 +156,11 @@ class GazetteerIndex:
         # Fuzzy lookups may be database queries: remember the answers (the gazetteer is fixed).
         self._fuzzy_cached = lru_cache(maxsize=10_000)(self._fuzzy_ids)
         self.parser = AddressParser(NameMatcher(patterns), self._fuzzy_cached)
+        if home is None and geoms:
+            centre = shapely.union_all([g.envelope for g in geoms]).centroid
+            home = nearest_settlement(centre.x, centre.y)
+        self.home = home
+        self.settlements = SettlementFinder(home)
 
     def _build_houses(self) -> None:
         self._houses: dict[tuple[int, str], Any] = {}
@@ -178,8 +188,16 @@ class GazetteerIndex:
         return self.parser.extract(text)
 
     def locate(self, text: str) -> Resolution:
-        """Resolve a free text (a message or an address string) to at most one place."""
-        return self.resolve(self.extract(text))
+        """Resolve a free text (a message or an address string) to at most one place.
+
+        A text that places its problem in another settlement or region gets no
+        place, whatever streets it names (see :mod:`geo.settlements`).
+        """
+        mentions, tokens, names = self.parser.scan(text)
+        away = self.settlements.elsewhere(tokens, names)
+        if away is not None:
+            return Resolution(None, away, (), tuple(mentions), elsewhere=True)
+        return self.resolve(mentions)
 
     def resolve(self, mentions: Sequence[Mention]) -> Resolution:
         """Choose the most precise mention, if all the others agree with it."""

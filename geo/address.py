@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from geo import morph
+from geo.addressee import addressee
 from geo.housenumber import HouseMatch, counts_something, match_house
 from geo.names import LANDMARK, STREET, NameHit, NameMatcher
 from geo.tokens import Token, prepare, tokenize
@@ -404,6 +405,8 @@ class AddressParser:
     # -- landmarks and districts ----------------------------------------------
     @staticmethod
     def _place_context_ok(tokens: Sequence[Token], hit: NameHit) -> bool:
+        if hit.kind == LANDMARK and addressee(tokens, hit.start, hit.end):
+            return False  # "обращалась в администрацию", "в ДК сказали": whom they wrote to
         i = hit.start
         if hit.needs_context:
             k = i - 1

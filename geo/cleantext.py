@@ -4,8 +4,9 @@
 ``&laquo;``, ``&#9992;``) and VK mentions (``[id123|Имя Фамилия]``,
 ``[club1|Покачи онлайн]``). :func:`clean` returns a copy of the same length:
 tags become a newline and spaces, an entity becomes its character padded with
-spaces, a mention keeps only its name, and the name's span is reported as a
-person's name (personal data). Because the length is kept, every span found in
+spaces, a mention becomes blank (a person or a group is never a place), and the
+whole mention (profile id and name) is reported as a person's name, so that
+redaction replaces it. Because the length is kept, every span found in
 the clean copy (places, personal data) also indexes the raw text, which stays on
 the message untouched.
 """
@@ -57,17 +58,25 @@ def clean(raw: str) -> Cleaned:
             else:
                 parts.append((" " if char in "\u00a0\u200b\u2009\u202f" else char) + " " * (size - 1))
         else:
-            name = m.group("name")
-            start = m.start("name")
-            lead = start - m.start()
-            parts.append(" " * lead + name + " ")
-            stripped = name.strip()
-            if stripped:
-                offset = start + name.index(stripped)
-                personal.append((offset, offset + len(stripped), "name"))
+            parts.append(" " * size)  # a person or a group, never a place: out of the analysed text
+            personal.append((m.start(), m.end(), "name"))  # the profile id is personal data too
         pos = m.end()
     parts.append(raw[pos:])
     text = "".join(parts)
     text = text.replace("\u00a0", " ")
     assert len(text) == len(raw)
     return Cleaned(text, tuple(personal))
+
+
+def with_personal(spans: list[Span], personal: tuple[Span, ...]) -> list[Span]:
+    """``spans`` plus the mentions' spans, sorted, an overlapped span folded into the earlier one."""
+    if not personal:
+        return spans
+    out: list[Span] = []
+    for start, end, kind in sorted([*spans, *personal]):
+        if out and start < out[-1][1]:
+            s, e, k = out[-1]
+            out[-1] = (s, max(e, end), k)
+        else:
+            out.append((start, end, kind))
+    return out

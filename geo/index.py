@@ -218,6 +218,8 @@ class GazetteerIndex:
             if any(m is u for u in used):
                 continue
             verdict, place = self._agrees(place, primary, m, street_sid)
+            if not verdict and isinstance(m, LandmarkMention) and primary.precision in (HOUSE, INTERPOLATED):
+                continue  # a named house is more precise than an institution mentioned beside it
             if not verdict:
                 return Resolution(None, "places named far apart", (primary,), mentions)
             agreeing += 1

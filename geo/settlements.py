@@ -281,7 +281,6 @@ class SettlementFinder:
         n = len(tokens)
         i = 0
         while i < n:
-            t = tokens[i]
             after_type = self._type_at(tokens, i)
             start = i
             j = after_type if after_type is not None else i

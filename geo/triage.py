@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from geo.address import DistrictMention, LandmarkMention, StreetMention
 from geo.category import classify
+from geo.cleantext import clean, with_personal
 from geo.index import GazetteerIndex, Place
 from geo.pii import PiiSpan, find_pii, redact
 
@@ -61,8 +62,10 @@ def place_spans(mentions: Iterable[Any]) -> list[tuple[int, int]]:
 
 
 def redact_personal(text: str, index: GazetteerIndex) -> str:
-    """``text`` with phones, e-mails, links and names replaced, street names kept."""
-    return redact(text, find_pii(text, skip=place_spans(index.extract(text))))
+    """``text`` with phones, e-mails, links, names and VK mentions replaced, street names kept."""
+    cleaned = clean(text)
+    found = find_pii(cleaned.text, skip=place_spans(index.extract(cleaned.text)))
+    return redact(text, with_personal(found, cleaned.personal))
 
 
 def triage(
@@ -78,13 +81,15 @@ def triage(
         raise TypeError(f"text must be str, not {type(text).__name__}")
     if channel is not None and not isinstance(channel, str):
         raise TypeError(f"channel must be str or None, not {type(channel).__name__}")
+    cleaned = clean(text)  # markup out, same offsets: spans index the raw text too
+    text = cleaned.text
     head = text[:MAX_ANALYSED_CHARS]
     resolution = index.locate(head)
     place: Place | None = resolution.place
     note = resolution.reason
     if place is not None and place.confidence < min_confidence:
         place, note = None, f"place too uncertain ({place.confidence:.2f})"
-    pii = tuple(find_pii(text, skip=place_spans(resolution.mentions)))
+    pii = tuple(with_personal(find_pii(text, skip=place_spans(resolution.mentions)), cleaned.personal))
     landmark_words = [m.span for m in resolution.mentions if isinstance(m, (LandmarkMention, DistrictMention))]
     category = classify(head, landmark_words)
     if place is None:

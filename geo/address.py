@@ -19,7 +19,7 @@ Deciding which mention wins, and refusing to choose, is the index's job.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from geo import morph
 from geo.addressee import addressee
@@ -129,6 +129,12 @@ PLACE_PREPS = frozenset(
         "мимо",
     }
 )
+# Words between a street and its house: "Мира возле д. 8", "Лесной в районе дома 3", "Ленина, напротив дома № 4".
+RELATION_WORDS = frozenset(
+    {"у", "возле", "около", "напротив", "рядом", "с", "со", "в", "во", "районе", "р-не", "за", "перед", "недалеко"}
+    | {"от", "между", "под", "сзади", "позади", "вдоль", "со", "стороны", "торца", "дворе", "двор", "во", "близ"}
+)
+_RANGE_HOUSE_WORDS = frozenset({"домами", "домов", "домах", "д", "дд"})
 _MOTION_PREPS = frozenset({"в", "во", "на"})  # with the accusative they say where to, not where
 
 
@@ -175,7 +181,22 @@ class CrossingMention:
     span: tuple[int, int]
 
 
-Mention = StreetMention | LandmarkMention | DistrictMention | CrossingMention
+@dataclass(frozen=True, slots=True)
+class SegmentMention:
+    """A stretch of one street: between two crossing streets or between two houses.
+
+    "на Геологов от Мира до Ленина", "на участке от ул. Мира до ул. Ленина"
+    (``street`` None: the index looks for the one street that crosses both),
+    "на Мира между домами 21 и 25".
+    """
+
+    street: StreetMention | None
+    ends: tuple[StreetMention, StreetMention] | None  # the crossing streets
+    houses: tuple[tuple[str, ...], tuple[str, ...]] | None  # the house keys of the two ends
+    span: tuple[int, int]
+
+
+Mention = StreetMention | LandmarkMention | DistrictMention | CrossingMention | SegmentMention
 
 
 @dataclass
@@ -228,6 +249,8 @@ class AddressParser:
                 m = None
             if m is not None:
                 mentions.append(m)
+        mentions = self._segments(scan, mentions)
+        mentions = self._loose_houses(scan, mentions)
         return self._crossings(scan.tokens, mentions), scan.tokens, scan.hit_tokens
 
     # -- streets ------------------------------------------------------------
@@ -262,6 +285,8 @@ class AddressParser:
             house = self._house_before(scan, k + 1)  # "д. 5 ул. Ленина"
         if house is None:
             house = self._spoken_house(tokens, m, k)  # "на Мира возле 12 дома", "у 5-го дома по Мира"
+        if house is None:
+            house = self._house_near(scan, m)  # "по ул. Мира возле д. 8", "на Лесной в районе дома 3"
         if types:
             context = "type"
         elif house is not None:
@@ -315,6 +340,48 @@ class AddressParser:
         if m >= n or tokens[m].kind != "num" or tokens[m].ordinal or m in scan.hit_tokens:
             return None
         return self._checked_house(scan, m, marked)
+
+    def _house_near(self, scan: _Scan, m: int) -> HouseMatch | None:
+        """A marked house a few words after the street: "Мира возле д. 8", "Ленина напротив дома № 4"."""
+        tokens, n = scan.tokens, len(scan.tokens)
+        for _ in range(4):
+            if m < n and (tokens[m].text in RELATION_WORDS or tokens[m].text in (",", "-", "–", "—")):
+                m += 1
+        return self._marked_house(scan, m)
+
+    def _marked_house(self, scan: _Scan, m: int) -> HouseMatch | None:
+        """A house number after a house word at tokens[m] ("д. 8", "дома № 4", "дом 9")."""
+        tokens, n = scan.tokens, len(scan.tokens)
+        if m >= n or tokens[m].text not in HOUSE_MARKERS:
+            return None
+        m += 1
+        while m < n and tokens[m].text in (".", "№"):
+            m += 1
+        if m >= n or tokens[m].kind != "num" or tokens[m].ordinal or m in scan.hit_tokens:
+            return None
+        return self._checked_house(scan, m, True)
+
+    def _loose_houses(self, scan: _Scan, mentions: list[Mention]) -> list[Mention]:
+        """Bind a house named apart from its street ("у дома 15 яма, это на Ленина") when one street is named."""
+        streets = [x for x in mentions if isinstance(x, StreetMention)]
+        if not streets or any(x.houses for x in streets) or len({x.streets for x in streets}) != 1:
+            return mentions
+        if any(isinstance(x, CrossingMention) for x in mentions):
+            return mentions
+        taken = [x.span for x in mentions]
+        found: list[HouseMatch] = []
+        for i, t in enumerate(scan.tokens):
+            if t.text in HOUSE_MARKERS and not any(a <= t.start < b for a, b in taken):
+                house = self._marked_house(scan, i)
+                if house is not None:
+                    found.append(house)
+        if len({h.keys[0] for h in found}) != 1:
+            return mentions  # no house, or several: the index decides from the street alone
+        first = streets[0]
+        bound = StreetMention(
+            first.streets, first.types, found[0].keys, found[0].text, first.context, first.similarity * 0.99, first.span
+        )
+        return [bound if x is first else x for x in mentions]
 
     def _checked_house(self, scan: _Scan, m: int, marked: bool) -> HouseMatch | None:
         tokens = scan.tokens
@@ -430,6 +497,81 @@ class AddressParser:
             if morph.agrees(tokens[i].text, tokens[hit.end].text):
                 return False  # "южный ветер"
         return True
+
+    # -- segments -----------------------------------------------------------------
+    def _segments(self, scan: _Scan, mentions: list[Mention]) -> list[Mention]:
+        """Find "от X до Y" / "между X и Y" (streets) and "между домами 21 и 25" (houses) on one street."""
+        tokens = scan.tokens
+        starts = {t.start: idx for idx, t in enumerate(tokens)}
+        streets = [m for m in mentions if isinstance(m, StreetMention)]
+        for a, b in zip(streets, streets[1:]):
+            ia, ib = starts.get(a.span[0], -1), starts.get(b.span[0], -1)
+            if ia < 1 or ib <= ia or ib - ia > 8 or a.houses or b.houses or a.streets == b.streets:
+                continue
+            pa, pb = tokens[ia - 1].text, tokens[ib - 1].text
+            if not ((pa in ("от", "с", "со") and pb in ("до", "по")) or (pa == "между" and pb == "и")):
+                continue
+            others = [m for m in streets if m is not a and m is not b and m.streets not in (a.streets, b.streets)]
+            if len({m.streets for m in others}) > 1:
+                return mentions  # several other streets: which one is the stretch on?
+            main = others[0] if others else None
+            main = replace(main, houses=(), house_text=None) if main is not None else None
+            used = {id(a), id(b)} | ({id(others[0])} if others else set())
+            span_from = min([a.span[0]] + ([others[0].span[0]] if others else []))
+            span_to = max([b.span[1]] + ([others[0].span[1]] if others else []))
+            seg = SegmentMention(main, (a, b), None, (span_from, span_to))
+            return sorted([m for m in mentions if id(m) not in used] + [seg], key=lambda m: m.span[0])
+        ends = self._house_range(scan)
+        if ends is None or len({m.streets for m in streets}) != 1:
+            return mentions
+        (first, second), (start, end) = ends
+        main = replace(streets[0], houses=(), house_text=None)
+        span = (min(start, main.span[0]), max(end, main.span[1]))
+        seg = SegmentMention(main, None, (first, second), span)
+        return sorted([m for m in mentions if not isinstance(m, StreetMention)] + [seg], key=lambda m: m.span[0])
+
+    def _house_range(self, scan: _Scan) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, int]] | None:
+        """Two houses that bound a stretch: "между домами 21 и 25", "от дома 3 до дома 11", "с 3 по 11 дом"."""
+        tokens, n = scan.tokens, len(scan.tokens)
+
+        def number(m: int) -> tuple[HouseMatch, int] | None:
+            while m < n and (tokens[m].text in HOUSE_MARKERS or tokens[m].text in _RANGE_HOUSE_WORDS):
+                m += 1
+            while m < n and tokens[m].text in (".", "№"):
+                m += 1
+            if m < n and tokens[m].kind == "num" and not tokens[m].ordinal:
+                house = match_house(scan.folded, tokens[m].start)
+                if house is not None:
+                    return house, m
+            return None
+
+        for i, t in enumerate(tokens[:-3]):
+            if t.text not in ("между", "от", "с", "со"):
+                continue
+            marked = tokens[i + 1].text in HOUSE_MARKERS or tokens[i + 1].text in _RANGE_HOUSE_WORDS
+            if t.text != "с" and not marked:
+                continue
+            first = number(i + 1)
+            if first is None:
+                continue
+            h1, m = first
+            k = m + 1
+            while k < n and tokens[k].start < h1.end:
+                k += 1
+            joint = {"между": ("и",), "от": ("до",), "с": ("по", "до"), "со": ("по", "до")}[t.text]
+            if k >= n or tokens[k].text not in joint:
+                continue
+            second = number(k + 1)
+            if second is None:
+                continue
+            h2, m2 = second
+            tail = m2 + 1
+            if not marked and not (tail < n and tokens[tail].text in HOUSE_MARKERS | _RANGE_HOUSE_WORDS):
+                continue  # "с 3 по 11" alone may be dates or flats: "с 3 по 11 дом" is houses
+            if h1.keys[0] == h2.keys[0]:
+                continue
+            return (h1.keys, h2.keys), (t.start, h2.end)
+        return None
 
     # -- crossings ----------------------------------------------------------------
     @staticmethod

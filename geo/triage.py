@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+import shapely
+from shapely.geometry import mapping
+
 from geo.address import DistrictMention, LandmarkMention, StreetMention
 from geo.category import classify
 from geo.cleantext import clean, with_personal
@@ -30,13 +33,15 @@ class TriageResult:
 
     lon: float | None
     lat: float | None
-    precision: str  # house, interpolated_house, street, intersection, landmark, district or "none"
+    precision: str  # house, interpolated_house, street, segment, intersection, landmark, district or "none"
     confidence: float
     address: str | None
     district: str | None
     category: str
     pii: tuple[PiiSpan, ...]
     note: str = ""  # why no place was given ("house numbers on different streets" ...)
+    geometry: dict[str, Any] | None = None  # GeoJSON line of a street or segment place; the point stands for it
+    review: str = ""  # what the operator should check ("дом 120 не найден ...")
 
     def record(self, id_: Any) -> dict[str, Any]:
         """The JSON-lines output record."""
@@ -104,7 +109,17 @@ def triage(
         category,
         pii,
         note,
+        _geojson(place.line),
+        place.review,
     )
+
+
+def _geojson(line: Any) -> dict[str, Any] | None:
+    """GeoJSON of a place's line, coordinates to 7 decimals (a centimetre)."""
+    if line is None:
+        return None
+    rounded = shapely.set_precision(line, 1e-7)
+    return dict(mapping(rounded))
 
 
 @dataclass(frozen=True)

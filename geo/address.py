@@ -88,6 +88,7 @@ STREET_PREPS = (
             "со",
             "между",
             "районе",
+            "р-не",
             "через",
             "угол",
             "углу",
@@ -121,6 +122,7 @@ PLACE_PREPS = frozenset(
         "к",
         "ко",
         "районе",
+        "р-не",
         "территории",
         "между",
         "позади",
@@ -299,6 +301,8 @@ class AddressParser:
             return None
         if hit.similarity < 1.0 and context not in ("type", "house") and morph.is_known(tokens[i].text):
             return None
+        if hit.nickname and context not in ("type", "house") and (prev is None or prev.text not in STREET_PREPS):
+            return None  # "Комсомолка сказала": a person; "на Комсомолке" is the street
         if context in ("prep", "start") and j < n and tokens[j].kind == "word":
             after_street = prev is not None and prev.text in ("/", "и")
             if hit.adjective and not after_street and morph.agrees(tokens[i].text, tokens[j].text):

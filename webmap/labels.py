@@ -17,6 +17,7 @@ PRECISION = {
     "house": _l("дом"),
     "interpolated_house": _l("дом (по соседним)"),
     "street": _l("улица"),
+    "segment": _l("участок улицы"),
     "intersection": _l("перекрёсток"),
     "landmark": _l("ориентир"),
     "district": _l("микрорайон"),

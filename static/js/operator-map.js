@@ -78,6 +78,9 @@
         if (g.type !== "Point") { layer.addLayer(L.geoJSON(g, { style: { className: "work-line work-line-" + W.token(p.icon), weight: 5 }, interactive: false })); }
         marker = L.marker([at[1], at[0]], { icon: L.divIcon({ className: "work-marker work-open work-" + W.token(p.icon), iconSize: [22, 22] }), title: p.title });
       } else {
+        if (p.line) { // a case on a street or a stretch of it: the line, with the pin standing for it
+          layer.addLayer(L.geoJSON(p.line, { style: { className: "case-line case-line-" + W.token(p.status), weight: 6, opacity: 0.7 }, interactive: false }));
+        }
         marker = L.marker([g.coordinates[1], g.coordinates[0]], {
           icon: L.divIcon({ className: "case-marker case-" + W.token(p.status) + (p.overdue ? " overdue" : ""), iconSize: [18, 18], popupAnchor: [0, -8] }),
           title: "№" + p.id + " " + p.title

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webmap.extensions import db
-from webmap.models.constants import APPEAL_STATUSES, PLACED_BY, PRECISIONS, sql_in
+from webmap.models.constants import APPEAL_STATUSES, LINE_PRECISIONS, PLACED_BY, PRECISIONS, sql_in
 
 if TYPE_CHECKING:
     from webmap.models.gazetteer import District
@@ -80,6 +80,8 @@ class Appeal(db.Model):
         CheckConstraint(sql_in("placed_by", PLACED_BY), name="placed_by"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
         CheckConstraint("(point IS NULL) = (precision = 'none')", name="point_precision"),
+        CheckConstraint(f"line IS NULL OR {sql_in('precision', LINE_PRECISIONS)}", name="line_precision"),
+        CheckConstraint("line IS NULL OR GeometryType(line) IN ('LINESTRING', 'MULTILINESTRING')", name="line_type"),
         CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)", name="duplicate_of"),
         # maps (migration 0003): town-wide clustering reads only this index (index-only scan) ...
         Index(
@@ -101,6 +103,9 @@ class Appeal(db.Model):
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new", index=True)
     point: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326))
+    # A case placed on a street or a stretch of it: that line, drawn on the operator's map;
+    # ``point`` then stands on the line, so that clustering and the public map stay points.
+    line: Mapped[WKBElement | None] = mapped_column(Geometry("GEOMETRY", srid=4326))
     precision: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     confidence: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     placed_by: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")

@@ -7,7 +7,8 @@ PUBLIC_CHANNELS = ("vk", "telegram", "ok")  # posts a resident may be linked to 
 
 APPEAL_STATUSES = ("new", "accepted", "in_work", "done", "rejected", "duplicate")
 OPEN_STATUSES = ("new", "accepted", "in_work")
-PRECISIONS = ("house", "interpolated_house", "street", "intersection", "landmark", "district", "none")
+PRECISIONS = ("house", "interpolated_house", "street", "segment", "intersection", "landmark", "district", "none")
+LINE_PRECISIONS = ("street", "segment")  # a case placed on a street or a stretch of it also keeps the line
 PLACED_BY = ("auto", "operator")
 
 WORK_STATUSES = ("planned", "in_work", "done")

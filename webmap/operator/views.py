@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
+from shapely.geometry import mapping
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
@@ -83,6 +84,7 @@ def queue() -> str:
 
 def _case_context(appeal: Appeal) -> dict:
     point = to_shape(appeal.point) if appeal.point is not None else None
+    line = mapping(to_shape(appeal.line)) if appeal.line is not None else None
     trail = db.session.scalars(
         select(StatusChange)
         .where(StatusChange.appeal_id == appeal.id)
@@ -110,6 +112,7 @@ def _case_context(appeal: Appeal) -> dict:
     return {
         "appeal": appeal,
         "point": point,
+        "line": line,
         "trail": list(trail),
         "forms": forms,
         "overdue": is_overdue(appeal),

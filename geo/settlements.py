@@ -40,17 +40,18 @@ _WRITER = frozenset(
     {
         "пишу",
         "пишем",
-        "пишет",
         "обращаюсь",
         "обращаемся",
+        "отправляю",
+        "отправляем",
+        "сообщаю",
+        "сообщаем",
         "я",
         "мы",
         "живу",
         "живем",
-        "живет",
         "проживаю",
         "проживаем",
-        "проживает",
         "проживающий",
         "проживающая",
         "проживающие",
@@ -95,6 +96,10 @@ _MOTION = frozenset(
         "такси",
     }
 )
+# Someone's life elsewhere, not the problem's place: "сын живёт в Тюмени", "работаю в Сургуте".
+_ELSEWHERE_LIFE = frozenset(
+    {"жить", "проживать", "работать", "учиться", "лечиться", "отдыхать", "побывать", "служить", "гостить", "бывать"}
+)
 _COMPARE = frozenset({"как", "чем", "отличие", "даже", "например", "вот", "тоже", "также", "типа", "уже"})
 _NEUTRAL_PREPS = frozenset({"до", "через", "между", "сторону", "направлении", "от", "с", "со", "из", "изо", "к"})
 _NEAR_PREPS = frozenset({"под", "около", "возле", "у", "по", "близ"})
@@ -118,6 +123,11 @@ _REGION_NOUNS = {
     "р-на": "район",
 }
 _ELSEWHERE_REGIONS = {"янао": "ЯНАО", "ямало-ненецкий": "ЯНАО", "ямало-ненецком": "ЯНАО", "ямало-ненецкого": "ЯНАО"}
+_ADDRESS_NEXT = frozenset({",", ":", ";", "-", "–", "—", "."})
+_STREET_WORDS = frozenset(
+    {"ул", "улица", "пр", "пр-т", "пр-кт", "проспект", "пер", "переулок", "мкр", "мкрн", "микрорайон", "д", "дом"}
+    | {"б-р", "бульвар", "проезд", "пр-д", "пл", "площадь", "наб", "набережная", "шоссе", "ш", "квартал", "кв-л"}
+)
 _HERE_WORDS = frozenset({"нашем", "наш", "нашего", "нашему", "нашим", "наша", "нашей", "наше", "нашу"})
 _HERE_NOUNS = frozenset({"город", "городе", "города", "городу", "поселок", "поселке", "поселка", "городок", "городке"})
 
@@ -209,6 +219,7 @@ class SettlementFinder:
     def __init__(self, home: str | None, taken: frozenset[str] = frozenset()) -> None:
         self.home = _fold(home) if home else None
         self.taken = taken
+        self._gazetteer: set[int] | frozenset[int] = frozenset()
         self._by_first: dict[str, list[tuple[tuple[str, ...], int, bool]]] = {}
         self._items = settlements()
         self._declinable: list[bool] = []
@@ -219,10 +230,8 @@ class SettlementFinder:
             forms.add(nominative)
             for f in raw.get("forms", ()):
                 forms.add(tuple(_fold(f).split()))
-            if "forms" not in raw:
-                words = [_word_forms(w) for w in s.name.split()]
-                if len(words) == 1:
-                    forms |= {(f,) for f in words[0]}
+            if " " not in s.name and "-" not in s.name:
+                forms |= {(f,) for f in _word_forms(s.name)}
             self._declinable.append(len(forms) > 1)
             for f in forms:
                 self._by_first.setdefault(f[0], []).append((f, n, f == nominative))
@@ -235,6 +244,7 @@ class SettlementFinder:
         """Why the text is about another place ("другой населённый пункт: Пыть-Ях"), or None."""
         if not tokens:
             return None
+        self._gazetteer = gazetteer_tokens
         mentions = self._mentions(tokens, gazetteer_tokens)
         if not mentions:
             return None
@@ -336,7 +346,7 @@ class SettlementFinder:
             return True
         if any(k in gazetteer for k in range(i, end)) or tokens[i].text in self.taken:
             return False  # this town's own street, district or landmark
-        if s.common:
+        if s.common and not self._opens_address(tokens, i, end, gazetteer):
             if not tokens[i].cap:
                 return False
             prev = tokens[i - 1].text if i > 0 else ""
@@ -407,6 +417,8 @@ class SettlementFinder:
         if prev in ("в", "во", "на"):
             if before & _WRITER:
                 return "writer"  # "живу в Сургуте"
+            if lemmas_before & _ELSEWHERE_LIFE:
+                return "neutral"  # "сын живёт в Тюмени", "работаю в Нижневартовске": not where the problem is
             if lemmas_before & _MOTION:
                 return "neutral"  # "ездим в Сургут", "автобус в Лангепас"
             declinable = s is None or self._declinable[self._items.index(s)]
@@ -419,13 +431,23 @@ class SettlementFinder:
             return "neutral"
         if prev in _NEAR_PREPS:
             return "neutral" if p >= 1 and tokens[p - 1].text in _COMPARE else "location"
-        nxt = tokens[end].text if end < len(tokens) else ""
-        opens = p < 0 or tokens[p].kind == "punct"
-        if (opens or typed) and nxt in (",", ":", ";", "-", "–", "—"):
-            return "address"  # "г. Нефтеюганск, ул. Мира", "Югорск, проспект Ленина"
+        if self._opens_address(tokens, start, end, self._gazetteer) or (
+            typed and end < len(tokens) and tokens[end].text in _ADDRESS_NEXT
+        ):
+            return "address"  # "г. Нефтеюганск, ул. Мира", "Югорск, проспект Ленина", "Ноябрьск Ленина 5"
         if typed:
             return "location"  # "пгт Высокий нет света"
         return "neutral"
+
+    @staticmethod
+    def _opens_address(tokens: Sequence[Token], start: int, end: int, gazetteer: set[int] | frozenset[int]) -> bool:
+        """A name that opens a sentence and is followed by an address: "Салехард ул Мира 15", "Когалым. Во дворе"."""
+        if start > 0 and tokens[start - 1].kind != "punct":
+            return False
+        if end >= len(tokens):
+            return False
+        nxt = tokens[end]
+        return nxt.text in _ADDRESS_NEXT or nxt.text in _STREET_WORDS or end in gazetteer
 
     @staticmethod
     def _local_anchor(tokens: Sequence[Token]) -> bool:

@@ -56,7 +56,9 @@ def clean(raw: str) -> Cleaned:
             if len(char) != 1 or char == m.group():
                 parts.append(m.group())  # unknown entity: keep it as written
             else:
-                parts.append((" " if char in "\u00a0\u200b\u2009\u202f" else char) + " " * (size - 1))
+                char = " " if char in "\u00a0\u200b\u2009\u202f" else char
+                pad = " " * (size - 1)
+                parts.append(pad + char if char in "«“„‘(" else char + pad)  # an opening mark keeps to its word
         else:
             parts.append(" " * size)  # a person or a group, never a place: out of the analysed text
             personal.append((m.start(), m.end(), "name"))  # the profile id is personal data too

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 import shapely
+from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 from shapely.strtree import STRtree
@@ -271,7 +272,7 @@ class GazetteerIndex:
                 ]
         return None
 
-    def _primary(self, mentions: Sequence[Mention]) -> tuple[Place | None, list[Mention], str]:
+    def _primary(self, mentions: Sequence[Mention]) -> tuple[Place | None, Sequence[Mention], str]:
         segments = [m for m in mentions if isinstance(m, SegmentMention)]
         if segments:
             if len(segments) > 1:
@@ -496,7 +497,7 @@ class GazetteerIndex:
             return None, "a stretch with no street"
         street = self.streets[sid]
         line_m = self._street_m[sid]
-        if line_m.geom_type != "LineString":
+        if not isinstance(line_m, LineString):
             return self._street_place(sid, 0.6, seg.street, review="участок улицы: проверьте границы"), ""
         positions: list[float] = []
         labels: list[str] = []
@@ -637,6 +638,7 @@ class GazetteerIndex:
         if scores is None:
             scores = dict(self._fallback(word))
             threshold = 0.8 if threshold is None else threshold
+        assert threshold is not None  # each branch above chose one
         if morph.is_known(word):  # a real word that resembles a street name needs to be very close
             threshold += (1.0 - threshold) * 0.5
         ranked = sorted(((k, v) for k, v in scores.items() if k in self._streets_by_key), key=lambda kv: -kv[1])

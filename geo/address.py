@@ -103,6 +103,11 @@ STREET_PREPS = (
             "конце",
             "начале",
             "середине",
+            "участке",
+            "участок",
+            "участка",
+            "отрезке",
+            "отрезок",
             "и",
         }
     )
@@ -141,6 +146,11 @@ PLACE_PREPS = frozenset(
 RELATION_WORDS = frozenset(
     {"у", "возле", "около", "напротив", "рядом", "с", "со", "в", "во", "районе", "р-не", "за", "перед", "недалеко"}
     | {"от", "между", "под", "сзади", "позади", "вдоль", "со", "стороны", "торца", "дворе", "двор", "во", "близ"}
+)
+# "вход в X", "въезд на X": the way into a place is at it.
+ENTRANCE_WORDS = frozenset(
+    {"вход", "входа", "входе", "входом", "въезд", "въезда", "въезде", "въездом", "заезд", "заезда", "заезде"}
+    | {"крыльцо", "крыльца", "ворота", "ворот", "калитка", "калитки", "дорога", "дороге", "дорогу", "дорожка"}
 )
 _RANGE_HOUSE_WORDS = frozenset({"домами", "домов", "домах", "д", "дд"})
 _MOTION_PREPS = frozenset({"в", "во", "на"})  # with the accusative they say where to, not where
@@ -506,7 +516,8 @@ class AddressParser:
                 k -= 1
             if k < 0 or tokens[k].text not in PLACE_PREPS:
                 return False
-            if tokens[k].text in _MOTION_PREPS and not morph.cases(tokens[i].text) & {"loct", "loc2"}:
+            entrance = k >= 1 and tokens[k - 1].text in ENTRANCE_WORDS  # "у входа в поликлинику"
+            if tokens[k].text in _MOTION_PREPS and not entrance and not morph.cases(tokens[i].text) & {"loct", "loc2"}:
                 return False  # "писали в администрацию", "пошли на стадион"
         if hit.adjective and hit.end < len(tokens) and tokens[hit.end].kind == "word":
             if morph.agrees(tokens[i].text, tokens[hit.end].text):

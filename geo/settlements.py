@@ -123,6 +123,7 @@ _REGION_NOUNS = {
     "р-на": "район",
 }
 _ELSEWHERE_REGIONS = {"янао": "ЯНАО", "ямало-ненецкий": "ЯНАО", "ямало-ненецком": "ЯНАО", "ямало-ненецкого": "ЯНАО"}
+_COMMON_NAME_PREVS = frozenset({"в", "во", "из", "изо", "до", "под", "по", "через", "около", "возле", "на", "с", "от"})
 _ADDRESS_NEXT = frozenset({",", ":", ";", "-", "–", "—", "."})
 _STREET_WORDS = frozenset(
     {"ул", "улица", "пр", "пр-т", "пр-кт", "проспект", "пер", "переулок", "мкр", "мкрн", "микрорайон", "д", "дом"}
@@ -350,7 +351,7 @@ class SettlementFinder:
             if not tokens[i].cap:
                 return False
             prev = tokens[i - 1].text if i > 0 else ""
-            if prev not in ("в", "во", "из", "изо", "до", "под", "по", "через", "около", "возле", "на", "с", "от"):
+            if prev not in _COMMON_NAME_PREVS and prev not in _DWELLERS:
                 return False
             if end < len(tokens) and tokens[end].kind == "word" and morph.agrees(tokens[i].text, tokens[end].text):
                 return False  # "в Советском районе" is a district, "в Радужном дворе" a yard
@@ -447,6 +448,8 @@ class SettlementFinder:
         if end >= len(tokens):
             return False
         nxt = tokens[end]
+        if nxt.kind == "num":
+            return True  # "Нефтеюганск 11 мкр", "Сургут 5 мкр дом 3"
         return nxt.text in _ADDRESS_NEXT or nxt.text in _STREET_WORDS or end in gazetteer
 
     @staticmethod

@@ -214,7 +214,19 @@ class SegmentMention:
     span: tuple[int, int]
 
 
-Mention = StreetMention | LandmarkMention | DistrictMention | CrossingMention | SegmentMention
+@dataclass(frozen=True, slots=True)
+class UnknownStreetMention:
+    """A street the text names by its type ("ул. Пушкина", "Садовая улица") that the gazetteer lacks.
+
+    Most often the message is about another town; else about a street the
+    gazetteer does not know yet. Either way no point here is sure.
+    """
+
+    name: str
+    span: tuple[int, int]
+
+
+Mention = StreetMention | LandmarkMention | DistrictMention | CrossingMention | SegmentMention | UnknownStreetMention
 
 
 @dataclass
@@ -270,6 +282,9 @@ class AddressParser:
                 mentions.append(m)
         mentions = self._segments(scan, mentions)
         mentions = self._loose_houses(scan, mentions)
+        unknown = self._unknown_streets(scan)
+        if unknown:
+            mentions = sorted([*mentions, *unknown], key=lambda m: m.span[0])
         return self._crossings(scan.tokens, mentions), scan.tokens, scan.hit_tokens
 
     # -- streets ------------------------------------------------------------
@@ -524,6 +539,38 @@ class AddressParser:
                 return False  # "южный ветер"
         return True
 
+    # -- streets the gazetteer lacks --------------------------------------------------
+    def _unknown_streets(self, scan: _Scan) -> list[UnknownStreetMention]:
+        """Names after (or, for adjectives, before) a street type that are no gazetteer name."""
+        tokens, n = scan.tokens, len(scan.tokens)
+        named = {k for h in scan.hits for k in range(h.start, h.end)}
+        out: list[UnknownStreetMention] = []
+        for i, t in enumerate(tokens):
+            if t.kind != "word" or t.text not in self.type_markers:
+                continue
+            j = i + 1
+            if j < n and tokens[j].text == ".":
+                j += 1
+            elif t.text in _TYPE_ABBREVIATIONS and t.text in ("пр", "пл", "ш"):
+                continue  # "пр", "пл", "ш" alone are too short to be sure of
+            if t.text == "пр" and i > 0 and tokens[i - 1].text == "и":
+                continue  # "и пр." is "and so on"
+            if j < n and self._unknown_name(tokens[j], named, j):
+                out.append(UnknownStreetMention(_nominative(tokens[j].text), (t.start, tokens[j].end)))
+                continue
+            k = i - 1
+            if k >= 0 and self._unknown_name(tokens[k], named, k) and morph.is_adjective(tokens[k].text):
+                if t.text in _TYPE_ABBREVIATIONS or t.text.startswith("улиц") or t.text.startswith("переул"):
+                    out.append(UnknownStreetMention(_nominative(tokens[k].text), (tokens[k].start, t.end)))
+        return out
+
+    @staticmethod
+    def _unknown_name(t: Token, named: set[int], k: int) -> bool:
+        if t.kind != "word" or not t.cap or t.upper or k in named or len(t.text) < 3:
+            return False
+        pos = morph.pos_set(t.text)
+        return not morph.is_known(t.text) or bool(pos & {"NOUN", "ADJF", "NUMR"})
+
     # -- segments -----------------------------------------------------------------
     def _segments(self, scan: _Scan, mentions: list[Mention]) -> list[Mention]:
         """Find "от X до Y" / "между X и Y" (streets) and "между домами 21 и 25" (houses) on one street."""
@@ -625,3 +672,13 @@ class AddressParser:
         for a, b in pairs:
             out.append(CrossingMention(a, b, (a.span[0], b.span[1])))
         return sorted(out, key=lambda m: m.span[0])
+
+
+def _nominative(word: str) -> str:
+    """An adjective street name in the nominative ("садовой" → "Садовая"), else the word as written."""
+    for p in morph.parses(word)[:1]:
+        if p.tag.POS == "ADJF":
+            form = p.inflect({"nomn", "sing", p.tag.gender or "femn"})
+            if form is not None:
+                return str(form.word).capitalize()
+    return word.capitalize()

@@ -31,6 +31,7 @@ from geo.address import (
     Mention,
     SegmentMention,
     StreetMention,
+    UnknownStreetMention,
 )
 from geo.fuzzy import DifflibStreets, FuzzyStreets, nominative_guesses
 from geo.housenumber import display_house, house_number
@@ -220,6 +221,9 @@ class GazetteerIndex:
         mentions = tuple(mentions)
         if not mentions:
             return Resolution(None, "no place named", (), mentions)
+        unknown = next((m for m in mentions if isinstance(m, UnknownStreetMention)), None)
+        if unknown is not None:  # most often another town's street: no sure point here
+            return Resolution(None, f"улица не найдена в справочнике: {unknown.name}", (), mentions)
         unclear = self._ambiguous(mentions)
         if unclear is not None:
             reason, candidates = unclear

@@ -49,3 +49,22 @@ def test_a_known_house_has_no_line_and_no_review() -> None:
 
 def test_two_different_loose_houses_are_not_bound() -> None:
     assert place_of("у дома 15 и у дома 19 ямы, это на Ленина") == ("street", "улица Ленина")
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("по ул. Садовой возле д. 8 яма", "Садовая"),  # this town has no Садовая: no guess
+        ("на ул. Пушкина 5 яма", "Пушкина"),
+        ("Садовая улица 3 темно", "Садовая"),
+        ("на углу ул. Мира и ул. Пушкина яма", "Пушкина"),  # half a crossing is no crossing
+    ],
+)
+def test_a_street_the_gazetteer_lacks_gives_no_point(text: str, name: str) -> None:
+    r = triage(text, demo())
+    assert r.lon is None and r.note == f"улица не найдена в справочнике: {name}"
+
+
+@pytest.mark.parametrize("text", ["ул. Малодежная 7 яма", "Ул. Молодежная 7 яма", "на улице Мира 5 темно"])
+def test_known_streets_with_typos_or_capitals_still_place(text: str) -> None:
+    assert place_of(text) == ("house", "улица Молодёжная, 7" if "жная" in text else "улица Мира, 5")

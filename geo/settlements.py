@@ -237,6 +237,12 @@ class SettlementFinder:
             for f in forms:
                 self._by_first.setdefault(f[0], []).append((f, n, f == nominative))
         self._home_region = frozenset(_data().get("home_region", ()))
+        self._triggers = (
+            frozenset(self._by_first)
+            | frozenset(_TYPE_ABBREVIATIONS)
+            | _type_word_forms()
+            | frozenset(_ELSEWHERE_REGIONS)
+        )
 
     # -- public -----------------------------------------------------------------
     def elsewhere(
@@ -291,7 +297,12 @@ class SettlementFinder:
         out: list[_Mention] = []
         n = len(tokens)
         i = 0
+        triggers = self._triggers
         while i < n:
+            text = tokens[i].text
+            if text not in triggers and (i + 1 >= n or tokens[i + 1].text not in _REGION_NOUNS):
+                i += 1  # most words start no settlement, settlement word or region: skip them cheaply
+                continue
             after_type = self._type_at(tokens, i)
             start = i
             j = after_type if after_type is not None else i

@@ -70,6 +70,8 @@ _TYPE_GENITIVE = {
     "набережная": ("набережной", "набережных"),
     "тупик": ("тупика", "тупиков"),
 }
+# Street types that name another object than a same-named street of another type.
+DISTINCT_TYPES = frozenset({"площадь", "шоссе", "набережная", "переулок", "проезд", "тупик", "бульвар"})
 # How far another mention may be from the chosen point and still agree with it (metres).
 NEAR_STREET, NEAR_LANDMARK, NEAR_CROSSING, NEAR_DISTRICT = 200.0, 400.0, 250.0, 100.0
 NEAR_STREET_FROM_LANDMARK = 300.0  # a school stands inside its block, up to half a block from a street
@@ -224,6 +226,11 @@ class GazetteerIndex:
         unknown = next((m for m in mentions if isinstance(m, UnknownStreetMention)), None)
         if unknown is not None:  # most often another town's street: no sure point here
             return Resolution(None, f"улица не найдена в справочнике: {unknown.name}", (), mentions)
+        for m in mentions:
+            if isinstance(m, StreetMention) and m.types and not self._pick_street(m)[1] and m.types <= DISTINCT_TYPES:
+                # "площадь Ленина" is not "улица Ленина"; only "улица" and "проспект" are mixed up in speech
+                name = self.streets[min(m.streets)].name
+                return Resolution(None, f"улица не найдена в справочнике: {min(m.types)} {name}", (), mentions)
         unclear = self._ambiguous(mentions)
         if unclear is not None:
             reason, candidates = unclear

@@ -58,6 +58,8 @@ def test_two_different_loose_houses_are_not_bound() -> None:
         ("на ул. Пушкина 5 яма", "Пушкина"),
         ("Садовая улица 3 темно", "Садовая"),
         ("на углу ул. Мира и ул. Пушкина яма", "Пушкина"),  # half a crossing is no crossing
+        ("На остановке «Площадь Ленина» нет павильона", "площадь Ленина"),  # not улица Ленина
+        ("переулок Мира 3 нет воды", "переулок Мира"),
     ],
 )
 def test_a_street_the_gazetteer_lacks_gives_no_point(text: str, name: str) -> None:

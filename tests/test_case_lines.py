@@ -109,3 +109,14 @@ def test_the_case_page_draws_the_line(app_ctx: None, client: FlaskClient, auth: 
     auth.login("operator")
     page = client.get(f"/operator/cases/{case.id}").get_data(as_text=True)
     assert 'data-line="{' in page and "LineString" in page
+
+
+def test_the_case_page_says_what_to_check(app_ctx: None, client: FlaskClient, auth: Any) -> None:
+    away = _ingest("Пишу из Пыть-Яха: на Советской 5 нет света", "away-2")
+    unknown = _ingest("на Северной возле дома 120 яма", "street-2")
+    db.session.flush()
+    auth.login("operator")
+    page = client.get(f"/operator/cases/{away.id}").get_data(as_text=True)
+    assert "Проверьте место" in page and "другой населённый пункт: Пыть-Ях" in page
+    page = client.get(f"/operator/cases/{unknown.id}").get_data(as_text=True)
+    assert "дом 120 не найден" in page

@@ -89,6 +89,9 @@ def queue() -> str:
 def _case_context(appeal: Appeal) -> dict[str, Any]:
     point = to_shape(appeal.point) if appeal.point is not None else None
     line = mapping(to_shape(appeal.line)) if appeal.line is not None else None
+    # what triage asked the operator to check, or why it gave no place ("другой населённый пункт: …")
+    triaged = [m.triage for m in appeal.messages if m.triage] if appeal.placed_by == "auto" else []
+    place_note = next((t.get("review") or t.get("note") for t in triaged if t.get("review") or t.get("note")), "")
     trail = db.session.scalars(
         select(StatusChange)
         .where(StatusChange.appeal_id == appeal.id)
@@ -117,6 +120,7 @@ def _case_context(appeal: Appeal) -> dict[str, Any]:
         "appeal": appeal,
         "point": point,
         "line": line,
+        "place_note": place_note,
         "trail": list(trail),
         "forms": forms,
         "overdue": is_overdue(appeal),

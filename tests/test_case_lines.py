@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,7 +111,10 @@ def test_the_case_page_draws_the_line(app_ctx: None, client: FlaskClient, auth: 
     db.session.flush()
     auth.login("operator")
     page = client.get(f"/operator/cases/{case.id}").get_data(as_text=True)
-    assert 'data-line="{' in page and "LineString" in page
+    found = re.search(r'data-line="([^"]*)"', page)
+    assert found is not None
+    line = json.loads(html.unescape(found.group(1)))  # the attribute holds the whole GeoJSON, escaped
+    assert line["type"] == "LineString" and len(line["coordinates"]) >= 2
 
 
 def test_the_case_page_says_what_to_check(app_ctx: None, client: FlaskClient, auth: Any) -> None:

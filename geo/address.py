@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from geo import morph
 from geo.addressee import addressee
 from geo.housenumber import HouseMatch, counts_something, match_house
-from geo.names import LANDMARK, STREET, NameHit, NameMatcher
+from geo.names import DISTRICT_ABBREVIATIONS, DISTRICT_WORD, LANDMARK, STREET, NameHit, NameMatcher
 from geo.tokens import Token, prepare, tokenize
 
 # word -> (street indexes of the one name it resembles, similarity), or None
@@ -147,6 +147,7 @@ RELATION_WORDS = frozenset(
     {"у", "возле", "около", "напротив", "рядом", "с", "со", "в", "во", "районе", "р-не", "за", "перед", "недалеко"}
     | {"от", "между", "под", "сзади", "позади", "вдоль", "со", "стороны", "торца", "дворе", "двор", "во", "близ"}
 )
+DISTRICT_WORDS = DISTRICT_ABBREVIATIONS | morph.inflections(DISTRICT_WORD)
 # "вход в X", "въезд на X": the way into a place is at it.
 ENTRANCE_WORDS = frozenset(
     {"вход", "входа", "входе", "входом", "въезд", "въезда", "въезде", "въездом", "заезд", "заезда", "заезде"}
@@ -224,6 +225,7 @@ class UnknownStreetMention:
 
     name: str
     span: tuple[int, int]
+    what: str = "улица"  # or "микрорайон" for "мкр. Пойма"
 
 
 Mention = StreetMention | LandmarkMention | DistrictMention | CrossingMention | SegmentMention | UnknownStreetMention
@@ -546,6 +548,13 @@ class AddressParser:
         named = {k for h in scan.hits for k in range(h.start, h.end)}
         out: list[UnknownStreetMention] = []
         for i, t in enumerate(tokens):
+            if t.kind == "word" and t.text in DISTRICT_WORDS:
+                j = i + 2 if i + 1 < n and tokens[i + 1].text == "." else i + 1
+                if j < n and self._unknown_name(tokens[j], named, j) and not tokens[j].ordinal:
+                    out.append(
+                        UnknownStreetMention(tokens[j].text.capitalize(), (t.start, tokens[j].end), "микрорайон")
+                    )
+                continue
             if t.kind != "word" or t.text not in self.type_markers:
                 continue
             j = i + 1

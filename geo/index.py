@@ -225,7 +225,8 @@ class GazetteerIndex:
             return Resolution(None, "no place named", (), mentions)
         unknown = next((m for m in mentions if isinstance(m, UnknownStreetMention)), None)
         if unknown is not None:  # most often another town's street: no sure point here
-            return Resolution(None, f"улица не найдена в справочнике: {unknown.name}", (), mentions)
+            missing = "улица не найдена" if unknown.what == "улица" else f"{unknown.what} не найден"
+            return Resolution(None, f"{missing} в справочнике: {unknown.name}", (), mentions)
         for m in mentions:
             if isinstance(m, StreetMention) and m.types and not self._pick_street(m)[1] and m.types <= DISTINCT_TYPES:
                 # "площадь Ленина" is not "улица Ленина"; only "улица" and "проспект" are mixed up in speech

@@ -53,3 +53,18 @@ def test_the_rules() -> None:
     assert {"геологах"} <= set().union(*street_nicknames("Геологов"))
     assert street_nicknames("Лесная") == []  # "леска" is a fishing line
     assert street_nicknames("Мира") == []
+
+
+@pytest.mark.parametrize(
+    "text, note",
+    [
+        ("в мкр. Солнечный на Мира 5 яма", "микрорайон не найден в справочнике: Солнечный"),
+        ("в микрорайоне Пойма темно", "микрорайон не найден в справочнике: Пойма"),
+    ],
+)
+def test_a_micro_district_the_gazetteer_lacks_gives_no_point(text: str, note: str) -> None:
+    from geo.triage import triage
+    from tests.geo_demo import demo
+
+    r = triage(text, demo())
+    assert r.lon is None and r.note == note

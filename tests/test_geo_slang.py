@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo.names import street_nicknames
-from tests.geo_demo import place_of
+from geo.triage import triage
+from tests.geo_demo import demo, place_of
 
 
 @pytest.mark.parametrize(
@@ -63,8 +64,5 @@ def test_the_rules() -> None:
     ],
 )
 def test_a_micro_district_the_gazetteer_lacks_gives_no_point(text: str, note: str) -> None:
-    from geo.triage import triage
-    from tests.geo_demo import demo
-
     r = triage(text, demo())
     assert r.lon is None and r.note == note

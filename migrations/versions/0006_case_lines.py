@@ -1,7 +1,7 @@
 """case lines: a street or street-stretch case keeps its line; precision 'segment'
 
 Revision ID: 0006_case_lines
-Revises: 0003
+Revises: 0004_session_version
 Create Date: 2026-12-01 09:10:00
 
 Triage places «на Геологов от Мира до Ленина» on a stretch of a street and a
@@ -16,7 +16,7 @@ from geoalchemy2 import Geometry
 
 # revision identifiers, used by Alembic.
 revision = "0006_case_lines"
-down_revision = "0003"
+down_revision = "0004_session_version"
 branch_labels = None
 depends_on = None
 

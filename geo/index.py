@@ -17,28 +17,43 @@ from functools import lru_cache
 from typing import Any
 
 import shapely
+from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import substring
 from shapely.strtree import STRtree
 
 from geo import morph
-from geo.address import AddressParser, CrossingMention, DistrictMention, LandmarkMention, Mention, StreetMention
+from geo.address import (
+    AddressParser,
+    CrossingMention,
+    DistrictMention,
+    LandmarkMention,
+    Mention,
+    SegmentMention,
+    StreetMention,
+    UnknownStreetMention,
+)
 from geo.fuzzy import DifflibStreets, FuzzyStreets, nominative_guesses
 from geo.housenumber import display_house, house_number
 from geo.names import STREET, NameMatcher, build_patterns
 from geo.normalize import house_key, name_key
+from geo.settlements import SettlementFinder, nearest_settlement
 from geo.spatial import LocalMetric, lerp, line_middle, meeting_point
 from geo.town import StreetRec, Town
 
 log = logging.getLogger(__name__)
 
-HOUSE, INTERPOLATED, STREET_P, INTERSECTION, LANDMARK_P, DISTRICT_P = (
+HOUSE, INTERPOLATED, STREET_P, SEGMENT, INTERSECTION, LANDMARK_P, DISTRICT_P = (
     "house",
     "interpolated_house",
     "street",
+    "segment",
     "intersection",
     "landmark",
     "district",
 )
-PRECISIONS = (HOUSE, INTERPOLATED, STREET_P, INTERSECTION, LANDMARK_P, DISTRICT_P)
+PRECISIONS = (HOUSE, INTERPOLATED, STREET_P, SEGMENT, INTERSECTION, LANDMARK_P, DISTRICT_P)
+LINE_PRECISIONS = (STREET_P, SEGMENT)  # places that are a line: the point only stands for it
 
 # house_locator(street, house as written) -> (lon, lat) or None; e.g. a remote geocoder.
 HouseLocator = Callable[[StreetRec, str], "tuple[float, float] | None"]
@@ -55,6 +70,8 @@ _TYPE_GENITIVE = {
     "набережная": ("набережной", "набережных"),
     "тупик": ("тупика", "тупиков"),
 }
+# Street types that name another object than a same-named street of another type.
+DISTINCT_TYPES = frozenset({"площадь", "шоссе", "набережная", "переулок", "проезд", "тупик", "бульвар"})
 # How far another mention may be from the chosen point and still agree with it (metres).
 NEAR_STREET, NEAR_LANDMARK, NEAR_CROSSING, NEAR_DISTRICT = 200.0, 400.0, 250.0, 100.0
 NEAR_STREET_FROM_LANDMARK = 300.0  # a school stands inside its block, up to half a block from a street
@@ -77,6 +94,8 @@ class Place:
     landmark: str | None = None
     source: str = "gazetteer"  # "remote" when a remote geocoder placed the house
     fuzzy: bool = False  # a name was matched only approximately
+    line: BaseGeometry | None = field(default=None, repr=False)  # lon/lat line of a street or segment place
+    review: str = ""  # why an operator should check it ("дом 120 не найден")
 
     def raw(self) -> dict[str, Any]:
         return {
@@ -89,6 +108,7 @@ class Place:
             "landmark": self.landmark,
             "source": self.source,
             "fuzzy": self.fuzzy,
+            "review": self.review,
             "lon": self.lon,
             "lat": self.lat,
         }
@@ -102,6 +122,7 @@ class Resolution:
     reason: str = ""
     candidates: tuple[Place, ...] = ()  # the places the index could not choose between
     mentions: tuple[Mention, ...] = field(default=(), repr=False)
+    elsewhere: bool = False  # the text is about another settlement or region
 
 
 class GazetteerIndex:
@@ -113,7 +134,9 @@ class GazetteerIndex:
     needs (default 0.45 for a callback, pg_trgm's scale; 0.8 for the fallback).
     ``house_locator`` places houses the gazetteer lacks (see
     :class:`geo.geocoder.RemoteGeocoder`); its answers are checked against the
-    street line before use.
+    street line before use. ``home`` is this town's name, so that its own
+    mentions («г. Покачи») anchor a text here; by default the shipped
+    settlement the gazetteer lies in.
     """
 
     def __init__(
@@ -123,6 +146,7 @@ class GazetteerIndex:
         *,
         fuzzy_threshold: float | None = None,
         house_locator: HouseLocator | None = None,
+        home: str | None = None,
     ) -> None:
         self.town = town
         self.streets: list[StreetRec] = list(town.streets)
@@ -151,6 +175,11 @@ class GazetteerIndex:
         # Fuzzy lookups may be database queries: remember the answers (the gazetteer is fixed).
         self._fuzzy_cached = lru_cache(maxsize=10_000)(self._fuzzy_ids)
         self.parser = AddressParser(NameMatcher(patterns), self._fuzzy_cached)
+        if home is None and geoms:
+            centre = shapely.union_all([g.envelope for g in geoms]).centroid
+            home = nearest_settlement(centre.x, centre.y)
+        self.home = home
+        self.settlements = SettlementFinder(home)
 
     def _build_houses(self) -> None:
         self._houses: dict[tuple[int, str], Any] = {}
@@ -178,14 +207,31 @@ class GazetteerIndex:
         return self.parser.extract(text)
 
     def locate(self, text: str) -> Resolution:
-        """Resolve a free text (a message or an address string) to at most one place."""
-        return self.resolve(self.extract(text))
+        """Resolve a free text (a message or an address string) to at most one place.
+
+        A text that places its problem in another settlement or region gets no
+        place, whatever streets it names (see :mod:`geo.settlements`).
+        """
+        mentions, tokens, names = self.parser.scan(text)
+        away = self.settlements.elsewhere(tokens, names)
+        if away is not None:
+            return Resolution(None, away, (), tuple(mentions), elsewhere=True)
+        return self.resolve(mentions)
 
     def resolve(self, mentions: Sequence[Mention]) -> Resolution:
         """Choose the most precise mention, if all the others agree with it."""
         mentions = tuple(mentions)
         if not mentions:
             return Resolution(None, "no place named", (), mentions)
+        unknown = next((m for m in mentions if isinstance(m, UnknownStreetMention)), None)
+        if unknown is not None:  # most often another town's street: no sure point here
+            missing = "улица не найдена" if unknown.what == "улица" else f"{unknown.what} не найден"
+            return Resolution(None, f"{missing} в справочнике: {unknown.name}", (), mentions)
+        for m in mentions:
+            if isinstance(m, StreetMention) and m.types and not self._pick_street(m)[1] and m.types <= DISTINCT_TYPES:
+                # "площадь Ленина" is not "улица Ленина"; only "улица" and "проспект" are mixed up in speech
+                name = self.streets[min(m.streets)].name
+                return Resolution(None, f"улица не найдена в справочнике: {min(m.types)} {name}", (), mentions)
         unclear = self._ambiguous(mentions)
         if unclear is not None:
             reason, candidates = unclear
@@ -200,6 +246,8 @@ class GazetteerIndex:
             if any(m is u for u in used):
                 continue
             verdict, place = self._agrees(place, primary, m, street_sid)
+            if not verdict and isinstance(m, LandmarkMention) and primary.precision in (HOUSE, INTERPOLATED):
+                continue  # a named house is more precise than an institution mentioned beside it
             if not verdict:
                 return Resolution(None, "places named far apart", (primary,), mentions)
             agreeing += 1
@@ -217,9 +265,11 @@ class GazetteerIndex:
 
     def _ambiguous(self, mentions: Sequence[Mention]) -> tuple[str, list[Place]] | None:
         for m in mentions:
-            street_mentions = (
+            street_mentions: list[StreetMention] = (
                 [m] if isinstance(m, StreetMention) else ([m.first, m.second] if isinstance(m, CrossingMention) else [])
             )
+            if isinstance(m, SegmentMention):
+                street_mentions = ([m.street] if m.street else []) + (list(m.ends) if m.ends else [])
             for sm in street_mentions:
                 ids, _ = self._pick_street(sm)
                 if len(ids) > 1:
@@ -235,6 +285,12 @@ class GazetteerIndex:
         return None
 
     def _primary(self, mentions: Sequence[Mention]) -> tuple[Place | None, Sequence[Mention], str]:
+        segments = [m for m in mentions if isinstance(m, SegmentMention)]
+        if segments:
+            if len(segments) > 1:
+                return None, [], "several street stretches"
+            place, reason = self._segment_place(segments[0])
+            return place, [segments[0]], reason
         streets = [m for m in mentions if isinstance(m, StreetMention)]
         with_house = [m for m in streets if m.houses]
         if with_house:
@@ -297,7 +353,8 @@ class GazetteerIndex:
                     return False, place
                 mid = line_middle(part)
                 lon, lat = self.metric.lonlat(mid.x, mid.y)
-                return True, replace(place, lon=lon, lat=lat, district=self.districts[did].name)
+                line = self.metric.to_lonlat(part)
+                return True, replace(place, lon=lon, lat=lat, district=self.districts[did].name, line=line)
             return area.distance(pt) <= NEAR_DISTRICT, place
         return True, place
 
@@ -406,10 +463,19 @@ class GazetteerIndex:
             return None  # the remote answer is not on this street: refuse it
         return lon, lat
 
-    def _street_place(self, sid: int, base: float, m: StreetMention | None, house: str | None = None) -> Place:
+    def _street_place(
+        self, sid: int, base: float, m: StreetMention | None, house: str | None = None, review: str = ""
+    ) -> Place:
+        """The street as the place: its line, with its middle as the point that stands for it.
+
+        A house that was named but is not known (nor between known ones) is
+        not guessed: the place stays the street and the operator is asked.
+        """
         street = self.streets[sid]
         fits = self._pick_street(m)[1] if m is not None else True
         p = line_middle(street.geom)
+        if house and not review:
+            review = f"дом {house} не найден на улице: указана только улица"
         return self._place(
             p.x,
             p.y,
@@ -419,6 +485,70 @@ class GazetteerIndex:
             street=street.name,
             house=house,
             fuzzy=bool(m and m.similarity < 1.0),
+            line=street.geom,
+            review=review,
+        )
+
+    def _segment_place(self, seg: SegmentMention) -> tuple[Place | None, str]:
+        """The stretch of a street between two crossings or two houses, as a line and its middle."""
+        if seg.street is not None:
+            sid = self._pick_street(seg.street)[0][0]
+        elif seg.ends is not None:
+            a, b = (self._pick_street(e)[0][0] for e in seg.ends)
+            crossing = [
+                i
+                for i, line in enumerate(self._street_m)
+                if i not in (a, b)
+                and line.distance(self._street_m[a]) <= MAX_CROSSING_GAP
+                and line.distance(self._street_m[b]) <= MAX_CROSSING_GAP
+            ]
+            if len(crossing) != 1:
+                return None, "a stretch between two streets, but on which street?"
+            sid = crossing[0]
+        else:
+            return None, "a stretch with no street"
+        street = self.streets[sid]
+        line_m = self._street_m[sid]
+        if not isinstance(line_m, LineString):
+            return self._street_place(sid, 0.6, seg.street, review="участок улицы: проверьте границы"), ""
+        positions: list[float] = []
+        labels: list[str] = []
+        if seg.ends is not None:
+            for e in seg.ends:
+                eid = self._pick_street(e)[0][0]
+                point, gap = meeting_point(line_m, self._street_m[eid]) if eid != sid else (None, 0.0)
+                if point is None or gap > MAX_CROSSING_GAP:
+                    return self._street_place(sid, 0.6, seg.street, review="участок улицы: улицы не пересекаются"), ""
+                positions.append(line_m.project(point))
+                labels.append(_genitive(self.streets[eid]))
+            address = f"{street.full} от {labels[0]} до {labels[1]}"
+        else:
+            assert seg.houses is not None and seg.street is not None
+            for keys in seg.houses:
+                hp = self._house_place(sid, replace(seg.street, houses=keys))
+                if hp.precision not in (HOUSE, INTERPOLATED):
+                    return self._street_place(sid, 0.6, seg.street, review="участок улицы: дом не найден"), ""
+                positions.append(line_m.project(self.metric.point(hp.lon, hp.lat)))
+                labels.append(display_house(keys[0]))
+            address = f"{street.full}, от дома {labels[0]} до дома {labels[1]}"
+        lo, hi = sorted(positions)
+        if hi - lo < 1.0:
+            return self._street_place(sid, 0.6, seg.street, review="участок улицы: концы совпадают"), ""
+        part = substring(line_m, lo, hi)
+        mid = part.interpolate(0.5, normalized=True)
+        lon, lat = self.metric.lonlat(mid.x, mid.y)
+        conf = self._confidence(0.9, seg.street) if seg.street is not None else 0.8
+        return (
+            self._place(
+                lon,
+                lat,
+                SEGMENT,
+                conf,
+                address,
+                street=street.name,
+                line=self.metric.to_lonlat(part),
+            ),
+            "",
         )
 
     def _crossing_place(self, c: CrossingMention) -> Place | None:
@@ -529,3 +659,15 @@ class GazetteerIndex:
         if len(ranked) > 1 and ranked[1][1] > ranked[0][1] - 0.05:
             return None  # two names equally close: a typo we cannot attribute
         return frozenset(self._streets_by_key[ranked[0][0]]), min(ranked[0][1], 0.99)
+
+
+def _genitive(street: StreetRec) -> str:
+    """ "улицы Мира", "проспекта Нефтяников": a street as the end of a stretch."""
+    name = street.name
+    if morph.is_adjective(name.lower()):
+        for p in morph.parses(name.lower()):
+            form = p.inflect({"gent"}) if p.tag.POS == "ADJF" else None
+            if form is not None:
+                name = form.word.capitalize()
+                break
+    return f"{_TYPE_GENITIVE.get(street.type, (street.type,))[0]} {name}"

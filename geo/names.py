@@ -26,7 +26,11 @@ STREET, LANDMARK, DISTRICT = "street", "landmark", "district"
 # Tokens a name may have between its words: "СОШ №1", "школа номер 1", "мкр. 5".
 FILLERS = frozenset({"№", "номер", "n", '"', "«", "»", "“", "”", "„", "'", "-", "–", "—", "#"})
 DISTRICT_WORD = "микрорайон"
-DISTRICT_ABBREVIATIONS = frozenset({"мкр", "мкрн", "микр", "мкр-н", "мк-н", "мр-н", "микрорайончик"})
+DISTRICT_ABBREVIATIONS = frozenset(
+    {"мкр", "мкрн", "микр", "мкр-н", "мк-н", "мр-н", "микрорайончик", "мкр-не", "мкрне", "мкр-на", "мкрна"}
+)
+# "р-н Южный", "в р-не Южного": for named districts only ("в р-не второй школы" is no "2-й микрорайон").
+RAION_WORDS = frozenset({"р-н", "р-не", "р-на", "р-ну", "район", "района", "районе", "району", "раен", "раене"})
 # A few names everybody says differently; keys are folded official names.
 EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "промзона": ("промышленная зона", "промка"),
@@ -43,6 +47,7 @@ class NamePattern:
     needs_context: bool  # one common word ("парк"): only after a preposition of place
     adjective: bool  # one adjective ("Южный"): not when it qualifies the next noun
     label: str
+    nickname: bool = False  # a street's nickname ("Комсомолка"): a street only after a preposition or with a house
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +61,20 @@ class NameHit:
     needs_context: bool = False
     adjective: bool = False
     similarity: float = 1.0  # < 1 when found by fuzzy matching
+    nickname: bool = False
 
 
 def _alias_tokens(text: str) -> list[Token]:
     return [t for t in tokenize(prepare(text), text) if t.key not in FILLERS and t.text != "."]
 
 
-def _word_forms(token: Token, kind: str, upper: bool) -> frozenset[str]:
+def _word_forms(token: Token, kind: str, upper: bool, numbered: bool = False) -> frozenset[str]:
     if token.kind != "word" or token.ordinal:
         return frozenset({token.key})
     word = token.text
     if word == DISTRICT_WORD or word in DISTRICT_ABBREVIATIONS:
-        return morph.inflections(DISTRICT_WORD) | DISTRICT_ABBREVIATIONS
+        forms = morph.inflections(DISTRICT_WORD) | DISTRICT_ABBREVIATIONS
+        return forms if numbered or kind != DISTRICT else forms | RAION_WORDS
     if upper or len(word) <= 2:  # abbreviations: "ДК", "СОШ", "ТЦ"
         return frozenset({word})
     if kind == STREET:
@@ -85,7 +92,8 @@ def _patterns(kind: str, target: int, names: Iterable[str]) -> list[tuple[tuple[
         toks = _alias_tokens(name)
         if not toks:
             continue
-        words = tuple(_word_forms(t, kind, t.upper) for t in toks)
+        numbered = any(t.kind == "num" or t.ordinal for t in toks)
+        words = tuple(_word_forms(t, kind, t.upper, numbered) for t in toks)
         single = len(toks) == 1 and toks[0].kind == "word" and not toks[0].upper
         needs_context = single and kind != STREET and morph.is_generic(toks[0].text)
         adjective = single and morph.is_adjective(toks[0].text)
@@ -103,21 +111,40 @@ def build_patterns(
     Patterns with the same words are merged, so an alias shared by two
     landmarks carries both targets and the index can refuse to choose.
     """
-    merged: dict[tuple[str, tuple[frozenset[str], ...]], tuple[set[int], bool, bool, str]] = {}
+    merged: dict[tuple[str, tuple[frozenset[str], ...]], tuple[set[int], bool, bool, str, bool]] = {}
 
     def add(kind: str, target: int, names: Iterable[str]) -> None:
         for words, ctx, adj, label in _patterns(kind, target, names):
-            entry = merged.setdefault((kind, words), (set(), ctx, adj, label))
+            entry = merged.setdefault((kind, words), (set(), ctx, adj, label, False))
             entry[0].add(target)
+
+    # Every form (plural too) of the other places' one-word names: a nickname form that is
+    # one of them ("на Нефтяниках": the stadium «Нефтяник» too) is no nickname.
+    others: set[str] = set()
+    for names_of in [[lm.name, *lm.aliases] for lm in landmarks] + [[d.name] for d in districts]:
+        for name in names_of:
+            if len(name.split()) == 1:
+                others |= morph.inflections(name.lower().replace("ё", "е"), plural=True)
+
+    def add_nickname(target: int, forms: frozenset[str], label: str) -> None:
+        forms = forms - others
+        if not forms:
+            return
+        entry = merged.setdefault((STREET, (forms,)), (set(), False, False, label, True))
+        entry[0].add(target)
 
     type_words = {"ул", "улица", "пр", "пр-т", "проспект", "пер", "переулок", "пр-д", "проезд", "б-р", "бульвар"}
     for i, s in enumerate(streets):
         names = {s.name}
         for alias in s.aliases:  # "ул. Мира" adds nothing; a nickname adds a name
             words = [w for w in alias.replace(".", " ").split() if w.lower() not in type_words]
-            if words:
+            if len(words) == 1 and _is_noun_nickname(words[0]):
+                add_nickname(i, morph.inflections(words[0].lower()), alias)  # "Нефтянка": "на Нефтянке"
+            elif words:
                 names.add(" ".join(words))
         add(STREET, i, names)
+        for forms in street_nicknames(s.name):
+            add_nickname(i, forms, s.name)
     for i, lm in enumerate(landmarks):
         add(LANDMARK, i, [lm.name, *lm.aliases])
     for i, d in enumerate(districts):
@@ -127,9 +154,55 @@ def build_patterns(
             district_names += [f"{DISTRICT_WORD} {d.name}", f"{d.name} {DISTRICT_WORD}"]
         add(DISTRICT, i, district_names)
     return [
-        NamePattern(kind, frozenset(t), words, ctx, adj, label)
-        for (kind, words), (t, ctx, adj, label) in merged.items()
+        NamePattern(kind, frozenset(t), words, ctx, adj, label, nick)
+        for (kind, words), (t, ctx, adj, label, nick) in merged.items()
     ]
+
+
+def _is_noun_nickname(word: str) -> bool:
+    """A gazetteer alias that is a noun in the nominative ("Нефтянка"), so it declines ("на Нефтянке")."""
+    folded = word.lower().replace("ё", "е")
+    ps = morph.parses(folded)
+    if not ps:
+        return False
+    best = ps[0].tag
+    return best.POS == "NOUN" and best.case == "nomn" and best.number == "sing" and not morph.is_adjective(folded)
+
+
+_KA_ENDINGS = ("ка", "ки", "ке", "ку", "кой", "кою")
+
+
+def street_nicknames(name: str) -> list[frozenset[str]]:
+    """The forms residents use for a street beside its name, by general rules of Russian.
+
+    * an adjective street name has a feminine "-ка" nickname: Комсомольская →
+      «на Комсомолке», Молодёжная → «Молодёжка», Кедровая → «Кедровка»;
+    * a name in the genitive plural is said in the plural: Геологов → «на
+      Геологах», Нефтяников → «на Нефтяниках».
+    """
+    words = name.lower().replace("ё", "е").split()
+    if len(words) != 1:
+        return []
+    word = words[0]
+    out: list[frozenset[str]] = []
+    if morph.is_adjective(word) and word.endswith("ая"):
+        if word.endswith(("ская", "цкая")):
+            stem = word[:-4]
+        elif word.endswith("ная"):
+            stem = word[:-3]
+        elif word.endswith("вая"):
+            stem = word[:-2]
+        else:
+            stem = ""
+        stem = stem.rstrip("ь")
+        if len(stem) >= 4:
+            out.append(frozenset(stem + e for e in _KA_ENDINGS))
+    for p in morph.parses(word)[:1]:
+        if p.tag.POS == "NOUN" and p.tag.number == "plur" and p.tag.case == "gent":
+            forms = {f.word.replace("ё", "е") for f in p.lexeme if f.tag.number == "plur" and f.tag.case == "loct"}
+            if forms:
+                out.append(frozenset(forms))
+    return out
 
 
 class NameMatcher:
@@ -176,6 +249,6 @@ class NameMatcher:
                 i += 1
                 continue
             for p in best:
-                hits.append(NameHit(p.kind, p.targets, i, best_end, p.needs_context, p.adjective))
+                hits.append(NameHit(p.kind, p.targets, i, best_end, p.needs_context, p.adjective, nickname=p.nickname))
             i = best_end
         return hits

@@ -39,6 +39,14 @@ class LocalMetric:
 
         return shapely.transform(geom, f)
 
+    def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
+        """The inverse of :meth:`to_metric`."""
+
+        def f(coords: np.ndarray) -> np.ndarray:
+            return np.column_stack((coords[:, 0] / self.kx + self.lon0, coords[:, 1] / self.ky + self.lat0))
+
+        return shapely.transform(geom, f)
+
     def point(self, lon: float, lat: float) -> Point:
         return Point((lon - self.lon0) * self.kx, (lat - self.lat0) * self.ky)
 

@@ -13,8 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+import shapely
+from shapely.geometry import mapping
+
 from geo.address import DistrictMention, LandmarkMention, StreetMention
 from geo.classifier import CategoryModel, categorize, shipped_model
+from geo.cleantext import clean, with_personal
 from geo.index import GazetteerIndex, Place
 from geo.pii import PiiSpan, find_pii, redact
 
@@ -29,7 +33,7 @@ class TriageResult:
 
     lon: float | None
     lat: float | None
-    precision: str  # house, interpolated_house, street, intersection, landmark, district or "none"
+    precision: str  # house, interpolated_house, street, segment, intersection, landmark, district or "none"
     confidence: float
     address: str | None
     district: str | None
@@ -37,6 +41,8 @@ class TriageResult:
     pii: tuple[PiiSpan, ...]
     note: str = ""  # why no place was given ("house numbers on different streets" ...)
     category_confidence: float = 1.0  # the classifier's probability of ``category``
+    geometry: dict[str, Any] | None = None  # GeoJSON line of a street or segment place; the point stands for it
+    review: str = ""  # what the operator should check ("дом 120 не найден ...")
 
     def record(self, id_: Any) -> dict[str, Any]:
         """The JSON-lines output record."""
@@ -63,8 +69,10 @@ def place_spans(mentions: Iterable[Any]) -> list[tuple[int, int]]:
 
 
 def redact_personal(text: str, index: GazetteerIndex) -> str:
-    """``text`` with phones, e-mails, links and names replaced, street names kept."""
-    return redact(text, find_pii(text, skip=place_spans(index.extract(text))))
+    """``text`` with phones, e-mails, links, names and VK mentions replaced, street names kept."""
+    cleaned = clean(text)
+    found = find_pii(cleaned.text, skip=place_spans(index.extract(cleaned.text)))
+    return redact(text, with_personal(found, cleaned.personal))
 
 
 def triage(
@@ -86,6 +94,8 @@ def triage(
         raise TypeError(f"text must be str, not {type(text).__name__}")
     if channel is not None and not isinstance(channel, str):
         raise TypeError(f"channel must be str or None, not {type(channel).__name__}")
+    cleaned = clean(text)  # markup out, same offsets: spans index the raw text too
+    text = cleaned.text
     head = text[:MAX_ANALYSED_CHARS]
     resolution = index.locate(head)
     place: Place | None = resolution.place
@@ -93,7 +103,7 @@ def triage(
     if place is not None and place.confidence < min_confidence:
         note = f"place too uncertain ({place.confidence:.2f})"
         place = None
-    pii = tuple(find_pii(text, skip=place_spans(resolution.mentions)))
+    pii = tuple(with_personal(find_pii(text, skip=place_spans(resolution.mentions)), cleaned.personal))
     landmark_words = [m.span for m in resolution.mentions if isinstance(m, (LandmarkMention, DistrictMention))]
     category, category_confidence = categorize(head, landmark_words, model or shipped_model())
     if place is None:
@@ -111,7 +121,17 @@ def triage(
         pii,
         note,
         category_confidence=category_confidence,
+        geometry=_geojson(place.line),
+        review=place.review,
     )
+
+
+def _geojson(line: Any) -> dict[str, Any] | None:
+    """GeoJSON of a place's line, coordinates to 7 decimals (a centimetre)."""
+    if line is None:
+        return None
+    rounded = shapely.set_precision(line, 1e-7)
+    return dict(mapping(rounded))
 
 
 @dataclass(frozen=True)

@@ -130,9 +130,11 @@ def test_operator_fields_and_every_status(app_ctx: None, client: FlaskClient, au
         "deadline",
         "address",
         "precision",
+        "line",  # the street or stretch a case lies on; null for a house
         "placed_by",
         "version",
     }
+    assert p["line"] is None  # a house case has no line
     assert got[f"case-{fine.id}"]["overdue"] is False
     everything = operator_features(client, case_status="new,accepted,in_work,done,rejected,duplicate").get_json()
     assert f"case-{rejected.id}" in {f["id"] for f in everything["features"]}

@@ -15,7 +15,12 @@
                                          className: "case-point" }).addTo(map);
     }
   }
-  if (point) { map.setView([point[1], point[0]], 17); put([point[1], point[0]]); }
+  var line = JSON.parse(box.dataset.line || "null");
+  if (line) { // the street or the stretch of it the case lies on
+    var drawn = L.geoJSON(line, { style: { color: "#c0392b", weight: 6, opacity: 0.6, className: "case-line" }, interactive: false }).addTo(map);
+    map.fitBounds(drawn.getBounds(), { maxZoom: 17, padding: [20, 20] });
+  }
+  if (point) { if (!line) { map.setView([point[1], point[0]], 17); } put([point[1], point[0]]); }
   map.on("click", function (e) {
     put(e.latlng);
     document.getElementById("place-lon").value = e.latlng.lng.toFixed(7);

@@ -62,6 +62,9 @@
     layer.clearLayers();
     (data.features || []).forEach(function (f) {
       var p = f.properties;
+      if (p.line && !p.cluster) { // a case on a street or a stretch of it: the line, with the pin standing for it
+        layer.addLayer(L.geoJSON(p.line, { style: { className: "case-line case-line-" + W.token(p.status), weight: 6, opacity: 0.7 }, interactive: false }));
+      }
       var marker = W.drawFeature(map, layer, f, { // webmap-markers.js
         lineWeight: 5,
         clusterClass: function (c) { return c.works && !c.cases ? "cluster-works" : ""; },

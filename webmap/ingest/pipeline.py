@@ -21,7 +21,7 @@ from typing import Any, Protocol, cast
 
 from flask import current_app
 from geoalchemy2.shape import from_shape
-from shapely.geometry import Point
+from shapely.geometry import Point, shape
 from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -29,7 +29,7 @@ from geo.rubrics import with_rubric
 from webmap.extensions import db
 from webmap.ingest.readers import RawMessage, Rejected
 from webmap.models import Appeal, Category, District, SourceMessage, StatusChange
-from webmap.models.constants import OPEN_STATUSES
+from webmap.models.constants import LINE_PRECISIONS, OPEN_STATUSES
 from webmap.models.deadlines import deadline_for
 
 BATCH_SIZE = 500
@@ -294,6 +294,7 @@ class Importer:
             status="new",
             created_at=msg.posted_at,  # the case began when the resident wrote, not when it was imported
             point=from_shape(Point(result.lon, result.lat), srid=4326) if placed else None,
+            line=_line(result) if placed else None,
             precision=result.precision if placed else "none",
             confidence=float(result.confidence or 0.0) if placed else 0.0,
             category_confidence=getattr(result, "category_confidence", None),
@@ -314,6 +315,14 @@ class Importer:
         )
 
 
+def _line(result: Any) -> Any:
+    """The street or segment line triage placed the case on, if any."""
+    geometry = getattr(result, "geometry", None)
+    if not geometry or result.precision not in LINE_PRECISIONS:
+        return None
+    return from_shape(shape(geometry), srid=4326)
+
+
 def _triage_json(result: Any) -> dict[str, Any]:
     """The triage outcome kept beside the raw message (place guess, category, PII spans)."""
     return {
@@ -326,4 +335,6 @@ def _triage_json(result: Any) -> dict[str, Any]:
         "category": result.category,
         "category_confidence": getattr(result, "category_confidence", None),
         "pii": [list(span) for span in getattr(result, "pii", None) or []],
+        "note": getattr(result, "note", "") or "",  # why no place ("другой населённый пункт: Сургут")
+        "review": getattr(result, "review", "") or "",  # what the operator should check
     }

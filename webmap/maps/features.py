@@ -88,6 +88,8 @@ def case_feature_sql(audience: Audience, locale: str) -> str:
             "'deadline', to_char(a.deadline AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI')",
             "'address', a.address",
             "'precision', a.precision",
+            # the street or stretch a case lies on, drawn as a line (operators only; the public get the point)
+            "'line', ST_AsGeoJSON(a.line, 6)::json",
             "'placed_by', a.placed_by",
             "'version', a.version",
         ]

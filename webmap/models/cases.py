@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webmap.extensions import Model
 from webmap.models.names import LocalizedName
-from webmap.models.vocab import APPEAL_STATUS, OPEN, PLACED_BY, PRECISION
+from webmap.models.vocab import APPEAL_STATUS, LINE, OPEN, PLACED_BY, PRECISION
 
 if TYPE_CHECKING:
     from webmap.models.gazetteer import District
@@ -85,6 +85,8 @@ class Appeal(Model):
         CheckConstraint(PLACED_BY.check("placed_by"), name="placed_by"),
         CheckConstraint("confidence >= 0 AND confidence <= 1", name="confidence"),
         CheckConstraint("(point IS NULL) = (precision = 'none')", name="point_precision"),
+        CheckConstraint(f"line IS NULL OR {PRECISION.sql_group('precision', LINE)}", name="line_precision"),
+        CheckConstraint("line IS NULL OR GeometryType(line) IN ('LINESTRING', 'MULTILINESTRING')", name="line_type"),
         CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)", name="duplicate_of"),
         # maps (migration 0003): town-wide clustering reads only this index (index-only scan) ...
         Index(
@@ -106,6 +108,9 @@ class Appeal(Model):
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new", index=True)
     point: Mapped[WKBElement | None] = mapped_column(Geometry("POINT", srid=4326))
+    # A case placed on a street or a stretch of it: that line, drawn on the operator's map;
+    # ``point`` then stands on the line, so that clustering and the public map stay points.
+    line: Mapped[WKBElement | None] = mapped_column(Geometry("GEOMETRY", srid=4326))
     precision: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     confidence: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     # the category's probability by the classifier; 1 once an operator set it, NULL for older cases

@@ -7,6 +7,7 @@ from webmap.models.vocab import (
     CATEGORIES,
     CHANNEL,
     CLOSED,
+    LINE,
     OPEN,
     PRECISION,
     PUBLIC,
@@ -24,6 +25,7 @@ APPEAL_STATUSES = APPEAL_STATUS.codes
 OPEN_STATUSES = APPEAL_STATUS.group(OPEN)
 CLOSED_STATUSES = APPEAL_STATUS.group(CLOSED)
 PRECISIONS = PRECISION.codes
+LINE_PRECISIONS = PRECISION.group(LINE)  # a case placed on a street or a stretch of it also keeps the line
 PLACED_BY = PLACED_BY_VOCAB.codes
 
 WORK_STATUSES = WORK_STATUS.codes
@@ -39,6 +41,7 @@ __all__ = [
     "CATEGORIES",
     "CHANNELS",
     "CLOSED_STATUSES",
+    "LINE_PRECISIONS",
     "OPEN_STATUSES",
     "OPEN_WORK_STATUSES",
     "PLACED_BY",

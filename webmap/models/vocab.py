@@ -105,6 +105,7 @@ class Vocabulary:
 
 
 OPEN, CLOSED, PUBLIC, FIXED = "open", "closed", "public", "fixed"
+LINE = "line"  # a place drawn as a line: the case keeps the street's (or stretch's) line beside its point
 WAITING = "waiting"  # open and not yet in work: opening a work moves these cases to in work
 
 # A case. "duplicate" needs the case it duplicates; a done case is reopened when the resident
@@ -149,7 +150,8 @@ PRECISION = Vocabulary(
     "precision",
     term("house", _l("дом")),
     term("interpolated_house", _l("дом (по соседним)")),
-    term("street", _l("улица")),
+    term("street", _l("улица"), {LINE}),
+    term("segment", _l("участок улицы"), {LINE}),
     term("intersection", _l("перекрёсток")),
     term("landmark", _l("ориентир")),
     term("district", _l("микрорайон")),

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
+from shapely.geometry import mapping
 from werkzeug.wrappers import Response
 
 from webmap.auth.roles import role_required
@@ -73,6 +74,10 @@ def queue() -> str:
 
 def _case_context(appeal: Appeal) -> dict[str, Any]:
     point = to_shape(appeal.point) if appeal.point is not None else None
+    line = mapping(to_shape(appeal.line)) if appeal.line is not None else None
+    # what triage asked the operator to check, or why it gave no place ("другой населённый пункт: …")
+    triaged = [m.triage for m in appeal.messages if m.triage] if appeal.placed_by == "auto" else []
+    place_note = next((t.get("review") or t.get("note") for t in triaged if t.get("review") or t.get("note")), "")
     trail = cases.trail(appeal.id)
     crews = people.crew_choices(_("не назначена"))
     forms = {
@@ -90,6 +95,8 @@ def _case_context(appeal: Appeal) -> dict[str, Any]:
     return {
         "appeal": appeal,
         "point": point,
+        "line": line,
+        "place_note": place_note,
         "trail": trail,
         "forms": forms,
         "overdue": is_overdue(appeal),

@@ -53,7 +53,8 @@ def place_case(
         raise BadInput("outside_town")
     old = _point_text(appeal)
     appeal.point = from_shape(Point(lon, lat), srid=4326)
-    appeal.precision = "house" if address else "street" if appeal.precision == "none" else appeal.precision
+    appeal.precision = "house" if address else "street" if appeal.precision in ("none", "segment") else appeal.precision
+    appeal.line = None  # the operator's point replaces the line triage drew
     appeal.confidence = 1.0
     appeal.placed_by = "operator"
     if address is not None:

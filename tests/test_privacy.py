@@ -226,6 +226,13 @@ def test_a_public_export_takes_no_non_public_channel(town, client: FlaskClient) 
     assert set(_by_kind(vk["features"], "case")) == _ids(town, "public")  # a public post, not a profile or a wall
 
 
+@pytest.mark.parametrize("old", ["2", "yes", "1; DROP TABLE appeals", "<script>"])
+def test_a_bad_old_flag_is_a_clear_error(app_ctx: None, client: FlaskClient, old: str) -> None:
+    response = client.get("/dashboard/export/public.geojson", query_string={"old": old})
+    assert response.status_code == 400 and "old" in response.get_json()["message"]
+    assert "<script>" not in response.get_data(as_text=True)
+
+
 def test_the_dashboard_roles_still_get_every_case_and_link(town, auth, client: FlaskClient) -> None:
     auth.login("analyst")
     data = client.get("/dashboard/export/cases.geojson", query_string=_period()).get_json(force=True)

@@ -148,7 +148,7 @@ def public_post(m: Any) -> ColumnElement[bool]:
     """SQL: message ``m`` (an alias of SourceMessage) is a public post (same rule as public_post_url)."""
     return or_(
         *(
-            and_(m.channel == channel, m.url.regexp_match(f"^(?:{pattern})$"))
+            and_(m.channel == channel, func.regexp_like(m.url, f"^(?:{pattern})$"))
             for channel, pattern in POST_URL_PATTERNS.items()
         )
     )
@@ -225,8 +225,8 @@ def _redacted(value: str, index: Any) -> str:
 # -- where -----------------------------------------------------------------------------------------
 
 CELL_DEG = (0.004, 0.002)  # lon, lat of a private case's grid cell: about 210 x 220 m in the town
-# Farthest a private case's public point lies from its own point: half a cell's diagonal, rounded up.
-CELL_MARGIN_DEG = max(CELL_DEG) * 0.75
+# Farthest a cell's centre lies from a point in it, in lon and lat (half a cell, and a little more).
+CELL_MARGIN_DEG = (CELL_DEG[0] * 0.51, CELL_DEG[1] * 0.51)
 
 
 def reported_publicly(a: Any) -> ColumnElement[bool]:
@@ -258,6 +258,12 @@ def cell_centre(point: Any) -> Any:
     )
 
 
+def coarse_point(a: Any) -> Any:
+    """The case's cell centre: never finer than its public point, so safe for any aggregate (the
+    map's clusters, when their cells are larger than these) and cheap (no lookup per case)."""
+    return cell_centre(a.point)
+
+
 def public_point(a: Any) -> Any:
     """Where the public sees case ``a``: its point if a public post reported it, else the place of a
     public work answering it, else its grid cell's centre."""
@@ -274,9 +280,9 @@ def public_point_in_bbox(a: Any, west: float, south: float, east: float, north: 
     public point; only those near the edges compute it. (A case whose answering work lies farther
     than a cell from the case shows only in views that also hold its own point's surroundings.)
     """
-    m = CELL_MARGIN_DEG
-    inner = (west + m, south + m, east - m, north - m)
-    parts = [fl.in_bbox(a.point, west - m, south - m, east + m, north + m)]
+    mx, my = CELL_MARGIN_DEG
+    inner = (west + mx, south + my, east - mx, north - my)
+    parts = [fl.in_bbox(a.point, west - mx, south - my, east + mx, north + my)]
     near_edge = fl.in_bbox(public_point(a), west, south, east, north)
     if inner[0] < inner[2] and inner[1] < inner[3]:
         return and_(*parts, or_(func.ST_Within(a.point, fl.envelope(*inner)), near_edge))

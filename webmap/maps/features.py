@@ -85,10 +85,12 @@ OPERATOR_WORK_FIELDS = privacy.MAP_WORK_FIELDS + ("crew_id", "created")
 OPERATOR_CASE_FIELDS = privacy.MAP_CASE_FIELDS + ("overdue", "deadline", "address", "precision", "placed_by", "version")
 
 
-def case_point_sql(audience: Audience) -> tuple[str, dict[str, Any]]:
-    """Where the audience sees a case (``appeals a``): the public where the privacy gate says."""
+def case_point_sql(audience: Audience, *, coarse: bool = False) -> tuple[str, dict[str, Any]]:
+    """Where the audience sees a case (``appeals a``): the public where the privacy gate says
+    (``coarse``: its cell, enough for clusters larger than a cell)."""
     if audience.name == "public":
-        return fl.expression_sql(CASE, privacy.public_point(CASE), "pub")
+        point = privacy.coarse_point(CASE) if coarse else privacy.public_point(CASE)
+        return fl.expression_sql(CASE, point, "cpub" if coarse else "pub")
     return "a.point", {}
 
 
@@ -130,6 +132,7 @@ class Filters:
     cases: str = "true"
     params: dict[str, Any] = field(default_factory=dict)
     case_point: str = "a.point"
+    coarse_case_point: str = "a.point"  # for clusters whose cells are larger than the gate's
 
 
 @dataclass(frozen=True)
@@ -206,8 +209,9 @@ def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audienc
     works, work_params = fl.to_sql(WORK, *work_conditions(q, settings, now, audience), prefix="w")
     cases, case_params = fl.to_sql(CASE, *case_conditions(q, settings, now, audience), prefix="a")
     point, point_params = case_point_sql(audience)
-    params = {"tz": settings.tz, "now": now, **work_params, **case_params, **point_params}
-    return Filters(works=works, cases=cases, params=params, case_point=point)
+    coarse, coarse_params = case_point_sql(audience, coarse=True)
+    params = {"tz": settings.tz, "now": now, **work_params, **case_params, **point_params, **coarse_params}
+    return Filters(works=works, cases=cases, params=params, case_point=point, coarse_case_point=coarse)
 
 
 def _count(table_sql: str, where: str, params: dict[str, Any], limit: int) -> int:
@@ -286,11 +290,13 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
     if "works" in q.layers:
         queries.append(("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {f.works}"))
     if "cases" in q.layers:
-        if f.case_point == "a.point":
+        coarse = cell_w >= privacy.CELL_DEG[0] and cell_h >= privacy.CELL_DEG[1]
+        point = f.coarse_case_point if coarse else f.case_point
+        if point == "a.point":
             inner = f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {f.cases}"
-        else:  # each case's public point computed once (OFFSET 0 keeps the planner from inlining it twice)
+        else:  # each case's point computed once (OFFSET 0 keeps the planner from inlining it twice)
             inner = (
-                f"SELECT ST_X(p) AS x, ST_Y(p) AS y, id FROM (SELECT {f.case_point} AS p, a.id FROM appeals a "
+                f"SELECT ST_X(p) AS x, ST_Y(p) AS y, id FROM (SELECT {point} AS p, a.id FROM appeals a "
                 f"WHERE {f.cases} OFFSET 0) pub"
             )
         queries.append(("cases", inner))

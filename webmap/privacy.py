@@ -260,7 +260,7 @@ def cell_centre(point: Any) -> Any:
 
 def coarse_point(a: Any) -> Any:
     """The case's cell centre: never finer than its public point, so safe for any aggregate (the
-    map's clusters, when their cells are larger than these) and cheap (no lookup per case)."""
+    map's clusters) and cheap (no lookup per case)."""
     return cell_centre(a.point)
 
 
@@ -276,17 +276,18 @@ def public_point(a: Any) -> Any:
 def public_point_in_bbox(a: Any, west: float, south: float, east: float, north: float) -> ColumnElement[bool]:
     """The case's public point lies in the view.
 
-    The GiST index finds the candidates near the view; a case well inside it is in, whatever its
-    public point; only those near the edges compute it. (A case whose answering work lies farther
-    than a cell from the case shows only in views that also hold its own point's surroundings.)
+    The GiST index finds the candidates within half a cell of the view. A case whose own point and
+    cell centre are both inside (or both outside) is in (or out) whichever of them is public; only
+    the few whose point and cell centre straddle an edge compute the public point. (So a case shown
+    on an answering work's place farther away is found by the views around its own place.)
     """
     mx, my = CELL_MARGIN_DEG
-    inner = (west + mx, south + my, east - mx, north - my)
-    parts = [fl.in_bbox(a.point, west - mx, south - my, east + mx, north + my)]
-    near_edge = fl.in_bbox(public_point(a), west, south, east, north)
-    if inner[0] < inner[2] and inner[1] < inner[3]:
-        return and_(*parts, or_(func.ST_Within(a.point, fl.envelope(*inner)), near_edge))
-    return and_(*parts, near_edge)
+    view = (west, south, east, north)
+    own, cell = fl.in_bbox(a.point, *view), fl.in_bbox(coarse_point(a), *view)
+    return and_(
+        fl.in_bbox(a.point, west - mx, south - my, east + mx, north + my),
+        or_(and_(own, cell), and_(or_(own, cell), fl.in_bbox(public_point(a), *view))),
+    )
 
 
 NEAR_HOUSE_M = 80

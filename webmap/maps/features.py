@@ -132,7 +132,7 @@ class Filters:
     cases: str = "true"
     params: dict[str, Any] = field(default_factory=dict)
     case_point: str = "a.point"
-    coarse_case_point: str = "a.point"  # for clusters whose cells are larger than the gate's
+    coarse_case_point: str = "a.point"  # for clusters
 
 
 @dataclass(frozen=True)
@@ -290,8 +290,9 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
     if "works" in q.layers:
         queries.append(("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {f.works}"))
     if "cases" in q.layers:
-        coarse = cell_w >= privacy.CELL_DEG[0] and cell_h >= privacy.CELL_DEG[1]
-        point = f.coarse_case_point if coarse else f.case_point
+        # The public's clusters from cells centres: never finer than the public points, with no
+        # lookup per case (zoomed in closer than a cell, clusters sit on the cells' centres).
+        point = f.coarse_case_point
         if point == "a.point":
             inner = f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {f.cases}"
         else:  # each case's point computed once (OFFSET 0 keeps the planner from inlining it twice)

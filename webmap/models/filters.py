@@ -60,7 +60,7 @@ def envelope(west: float, south: float, east: float, north: float) -> Any:
 
 def in_bbox(geom: Any, west: float, south: float, east: float, north: float) -> ColumnElement[bool]:
     """The geometry's box meets the view (``&&``: the GiST index answers it)."""
-    return geom.op("&&")(envelope(west, south, east, north))  # type: ignore[no-any-return]
+    return geom.op("&&")(envelope(west, south, east, north))
 
 
 def in_period(column: Any, start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
@@ -93,7 +93,7 @@ def case_in_districts(a: Any, ids: Sequence[int]) -> ColumnElement[bool]:
 
 
 def case_in_district_code(a: Any, code: str) -> ColumnElement[bool]:
-    return a.district_id == select(District.id).where(District.code == code).scalar_subquery()  # type: ignore[no-any-return]
+    return a.district_id == select(District.id).where(District.code == code).scalar_subquery()
 
 
 MESSAGE: Any = aliased(SourceMessage, name="fm")
@@ -120,7 +120,7 @@ def case_overdue(a: Any, open_statuses: Sequence[str], now: datetime) -> ColumnE
 
 
 def case_placed(a: Any) -> ColumnElement[bool]:
-    return a.point.is_not(None)  # type: ignore[no-any-return]
+    return a.point.is_not(None)
 
 
 # -- works -----------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def work_done_in(w: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
 
 def work_in_district_code(w: Any, code: str) -> ColumnElement[bool]:
     district = select(District.geom).where(District.code == code).scalar_subquery()
-    return func.ST_Intersects(w.geom, district)  # type: ignore[no-any-return]
+    return func.ST_Intersects(w.geom, district)
 
 
 def work_in_districts(w: Any, ids: Sequence[int]) -> ColumnElement[bool]:

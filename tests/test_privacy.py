@@ -176,10 +176,17 @@ POST_CASES = [
 ] + [(ch, url, False) for url in PRIVATE_LINKS for ch in ("vk", "telegram")]
 
 
+class _Columns:
+    """A message's two columns the rule reads, from any selectable."""
+
+    def __init__(self, channel: Any, url: Any) -> None:
+        self.channel, self.url = channel, url
+
+
 def test_python_and_postgresql_read_the_post_rule_alike(app_ctx: None) -> None:
     for channel, url, public in POST_CASES:
         row = select(literal(channel).label("channel"), literal(url).label("url")).subquery()
-        in_sql = db.session.scalar(select(privacy.public_post(row.c)))
+        in_sql = db.session.scalar(select(privacy.public_post(_Columns(row.c.channel, row.c.url))))
         assert bool(in_sql) is public, (channel, url)
         assert (privacy.public_post_url(channel, url) is not None) is public, (channel, url)
 

@@ -144,6 +144,7 @@ def public_post_url(channel: str, url: str | None) -> str | None:
     return url if pattern.fullmatch(url) else None
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def public_post(m: Any) -> ColumnElement[bool]:
     """SQL: message ``m`` (an alias of SourceMessage) is a public post (same rule as public_post_url)."""
     return or_(
@@ -229,12 +230,14 @@ CELL_DEG = (0.004, 0.002)  # lon, lat of a private case's grid cell: about 210 x
 CELL_MARGIN_DEG = (CELL_DEG[0] * 0.51, CELL_DEG[1] * 0.51)
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def reported_publicly(a: Any) -> ColumnElement[bool]:
     """A public post reports the case: its place is already public."""
     m = aliased(SourceMessage, name="pp")
     return exists().where(m.appeal_id == a.id, public_post(m)).correlate(a)
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def marking_work_point(a: Any) -> Any:
     """The point of the first public work answering the case nearest to the case (the work is public)."""
     mw = aliased(Work, name="mw")
@@ -258,12 +261,14 @@ def cell_centre(point: Any) -> Any:
     )
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def coarse_point(a: Any) -> Any:
     """The case's cell centre: never finer than its public point, so safe for any aggregate (the
     map's clusters) and cheap (no lookup per case)."""
     return cell_centre(a.point)
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def public_point(a: Any) -> Any:
     """Where the public sees case ``a``: its point if a public post reported it, else the place of a
     public work answering it, else its grid cell's centre."""

@@ -23,6 +23,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,11 +88,16 @@ OPERATOR_CASE_FIELDS = privacy.MAP_CASE_FIELDS + ("overdue", "deadline", "addres
 
 def case_point_sql(audience: Audience, *, coarse: bool = False) -> tuple[str, dict[str, Any]]:
     """Where the audience sees a case (``appeals a``): the public where the privacy gate says
-    (``coarse``: its cell, enough for clusters larger than a cell)."""
+    (``coarse``: its cell, enough for clusters)."""
     if audience.name == "public":
-        point = privacy.coarse_point(CASE) if coarse else privacy.public_point(CASE)
-        return fl.expression_sql(CASE, point, "cpub" if coarse else "pub")
+        return _public_point_sql(coarse)
     return "a.point", {}
+
+
+@lru_cache(maxsize=2)
+def _public_point_sql(coarse: bool) -> tuple[str, dict[str, Any]]:
+    point = privacy.coarse_point(CASE) if coarse else privacy.public_point(CASE)
+    return fl.expression_sql(CASE, point, "cpub" if coarse else "pub")
 
 
 def case_feature_sql(audience: Audience, locale: str, point: str = "a.point") -> str:

@@ -220,6 +220,9 @@ def test_public_exports_list_only_what_the_public_map_shows(town, client: FlaskC
 
 
 def test_a_public_export_takes_no_non_public_channel(town, client: FlaskClient) -> None:
+    wall = seed.appeal(*NEAR_HOUSE, messages=[_message("стена", "vk", "https://vk.com/wall777_1")])
+    answered = seed.work(*NEAR_HOUSE, appeals=[wall])
+    db.session.flush()
     for channel in ("pos", "reception", "phone", "manual"):
         response = client.get("/dashboard/export/public.geojson", query_string={**_period(), "channel": channel})
         assert response.status_code == 400, channel
@@ -231,6 +234,7 @@ def test_a_public_export_takes_no_non_public_channel(town, client: FlaskClient) 
         force=True
     )
     assert set(_by_kind(vk["features"], "case")) == _ids(town, "public")  # a public post, not a profile or a wall
+    assert answered.id not in _by_kind(vk["features"], "work")  # nor a work answering a post on a person's wall
 
 
 @pytest.mark.parametrize("old", ["2", "yes", "1; DROP TABLE appeals", "<script>"])

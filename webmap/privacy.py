@@ -77,6 +77,13 @@ def public_channel_filter(a: Any, channels: Iterable[str]) -> ColumnElement[bool
     return fl.case_from_channels(a, wanted, m, public_post(m))
 
 
+def public_work_channel_filter(w: Any, channels: Iterable[str]) -> ColumnElement[bool]:
+    """Works answering a case reported by a public post of one of ``channels``."""
+    m = aliased(SourceMessage, name="pm")
+    wanted = [c for c in channels if c in PUBLIC_CHANNELS]
+    return fl.work_from_channels(w, wanted, m, public_post(m))
+
+
 # -- which fields ----------------------------------------------------------------------------------
 
 # Every property a public case or work may have on any surface; each surface takes a subset.

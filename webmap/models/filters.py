@@ -167,17 +167,18 @@ def work_in_categories(w: Any, codes: Sequence[str]) -> ColumnElement[bool]:
     return or_(any_of(w.type_code, codes, String()), answers)
 
 
-def work_from_channels(w: Any, channels: Sequence[str]) -> ColumnElement[bool]:
-    fm = aliased(SourceMessage, name="fm")
-    return (
-        exists()
-        .where(
-            work_appeals.c.work_id == w.id,
-            fm.appeal_id == work_appeals.c.appeal_id,
-            any_of(fm.channel, channels, String()),
-        )
-        .correlate(w)
+def work_from_channels(
+    w: Any, channels: Sequence[str], message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
+    """A message of one of the work's cases came through one of ``channels`` (and meets ``extra``)."""
+    condition = and_(
+        work_appeals.c.work_id == w.id,
+        message.appeal_id == work_appeals.c.appeal_id,
+        any_of(message.channel, channels, String()),
     )
+    if extra is not None:
+        condition = and_(condition, extra)
+    return exists().where(condition).correlate(w)
 
 
 def work_not_old(w: Any, cut: datetime) -> ColumnElement[bool]:

@@ -17,10 +17,12 @@ run: setup db
 test: setup server
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Static checks: lint and format (ruff).
+# Static checks: lint and format (ruff), types (mypy on webmap and geo), layer contracts (import-linter).
 check: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 setup: deps venv vendor translations
 

@@ -210,6 +210,7 @@ class AddressParser:
         scan.street_ends = {h.end - 1 for h in scan.hits if h.kind == STREET}
         mentions: list[Mention] = []
         for hit in scan.hits:
+            m: Mention | None
             if hit.kind == STREET:
                 m = self._street(scan, hit)
             elif self._place_context_ok(scan.tokens, hit):
@@ -368,7 +369,11 @@ class AddressParser:
 
     def _fuzzy_hits(self, scan: _Scan) -> list[NameHit]:
         """Street names with typos, looked for only where a street must stand."""
-        tokens, out = scan.tokens, []
+        fuzzy = self.fuzzy
+        if fuzzy is None:
+            return []
+        tokens = scan.tokens
+        out: list[NameHit] = []
         for i, t in enumerate(tokens):
             if (
                 t.kind != "word"
@@ -391,7 +396,7 @@ class AddressParser:
                 slot = len(t.text) >= 6
             if not slot:
                 continue
-            found = self.fuzzy(t.text)
+            found = fuzzy(t.text)
             if found:
                 streets, sim = found
                 out.append(NameHit(STREET, streets, i, i + 1, adjective=morph.is_adjective(t.text), similarity=sim))

@@ -10,7 +10,7 @@ so each source has its own threshold (see :class:`geo.index.GazetteerIndex`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -84,7 +84,7 @@ def trigram_similarity(a: str, b: str) -> float:
 class DifflibStreets:
     """Fallback for ``fuzzy_streets``: compares a word with every form of every street name."""
 
-    def __init__(self, forms: dict[str, Iterable[str]]) -> None:
+    def __init__(self, forms: Mapping[str, Iterable[str]]) -> None:
         """``forms``: street name → its folded surface forms (all cases)."""
         self._forms = [(name, f) for name, fs in forms.items() for f in fs]
 

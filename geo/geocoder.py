@@ -17,7 +17,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
-from typing import Any
+from typing import Any, Literal, overload
 
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
@@ -32,7 +32,7 @@ def _location(place: Place) -> Location:
     return Location(place.address, (place.lat, place.lon), place.raw())
 
 
-class GazetteerGeocoder(Geocoder):
+class GazetteerGeocoder(Geocoder):  # type: ignore[misc]  # geopy ships no types: Geocoder is Any
     """geopy Geocoder over a :class:`GazetteerIndex`; never touches the network."""
 
     def __init__(self, index: GazetteerIndex, *, reverse_max_distance: float = 150.0) -> None:
@@ -40,6 +40,14 @@ class GazetteerGeocoder(Geocoder):
         self.index = index
         self.reverse_max_distance = reverse_max_distance
 
+    @overload
+    def geocode(
+        self, query: str | dict[str, Any], *, exactly_one: Literal[True] = True, timeout: Any = None
+    ) -> Location | None: ...
+    @overload
+    def geocode(
+        self, query: str | dict[str, Any], *, exactly_one: bool, timeout: Any = None
+    ) -> Location | list[Location] | None: ...
     def geocode(
         self, query: str | dict[str, Any], *, exactly_one: bool = True, timeout: Any = None
     ) -> Location | list[Location] | None:

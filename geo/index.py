@@ -234,7 +234,7 @@ class GazetteerIndex:
                 ]
         return None
 
-    def _primary(self, mentions: Sequence[Mention]) -> tuple[Place | None, list[Mention], str]:
+    def _primary(self, mentions: Sequence[Mention]) -> tuple[Place | None, Sequence[Mention], str]:
         streets = [m for m in mentions if isinstance(m, StreetMention)]
         with_house = [m for m in streets if m.houses]
         if with_house:
@@ -520,6 +520,7 @@ class GazetteerIndex:
         if scores is None:
             scores = dict(self._fallback(word))
             threshold = 0.8 if threshold is None else threshold
+        assert threshold is not None  # each branch above chose one
         if morph.is_known(word):  # a real word that resembles a street name needs to be very close
             threshold += (1.0 - threshold) * 0.5
         ranked = sorted(((k, v) for k, v in scores.items() if k in self._streets_by_key), key=lambda kv: -kv[1])

@@ -45,7 +45,7 @@ def lemmas(word: str) -> frozenset[str]:
 @lru_cache(maxsize=100_000)
 def is_known(word: str) -> bool:
     """True when the dictionary has the word (an unknown word may be a typo)."""
-    return analyzer().word_is_known(word)
+    return bool(analyzer().word_is_known(word))
 
 
 @lru_cache(maxsize=100_000)

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from geo import morph
 from geo.housenumber import counts_something
 from geo.tokens import Token, prepare, tokenize
+
+if TYPE_CHECKING:
+    from geo.town import DistrictRec, LandmarkRec, StreetRec
 
 STREET, LANDMARK, DISTRICT = "street", "landmark", "district"
 
@@ -76,7 +80,7 @@ def _word_forms(token: Token, kind: str, upper: bool) -> frozenset[str]:
 
 
 def _patterns(kind: str, target: int, names: Iterable[str]) -> list[tuple[tuple[frozenset[str], ...], bool, bool, str]]:
-    out = []
+    out: list[tuple[tuple[frozenset[str], ...], bool, bool, str]] = []
     for name in names:
         toks = _alias_tokens(name)
         if not toks:
@@ -91,17 +95,19 @@ def _patterns(kind: str, target: int, names: Iterable[str]) -> list[tuple[tuple[
     return out
 
 
-def build_patterns(streets: Sequence, landmarks: Sequence, districts: Sequence) -> list[NamePattern]:
+def build_patterns(
+    streets: Sequence[StreetRec], landmarks: Sequence[LandmarkRec], districts: Sequence[DistrictRec]
+) -> list[NamePattern]:
     """Patterns for every street name (and alias), landmark name and alias, district name.
 
     Patterns with the same words are merged, so an alias shared by two
     landmarks carries both targets and the index can refuse to choose.
     """
-    merged: dict[tuple[str, tuple[frozenset[str], ...]], list] = {}
+    merged: dict[tuple[str, tuple[frozenset[str], ...]], tuple[set[int], bool, bool, str]] = {}
 
     def add(kind: str, target: int, names: Iterable[str]) -> None:
         for words, ctx, adj, label in _patterns(kind, target, names):
-            entry = merged.setdefault((kind, words), [set(), ctx, adj, label])
+            entry = merged.setdefault((kind, words), (set(), ctx, adj, label))
             entry[0].add(target)
 
     type_words = {"ул", "улица", "пр", "пр-т", "проспект", "пер", "переулок", "пр-д", "проезд", "б-р", "бульвар"}
@@ -116,10 +122,10 @@ def build_patterns(streets: Sequence, landmarks: Sequence, districts: Sequence) 
         add(LANDMARK, i, [lm.name, *lm.aliases])
     for i, d in enumerate(districts):
         folded = d.name.lower().replace("ё", "е")
-        names = [d.name, *EXTRA_ALIASES.get(folded, ())]
+        district_names = [d.name, *EXTRA_ALIASES.get(folded, ())]
         if DISTRICT_WORD not in folded:  # "мкр Южный", "Южный микрорайон"
-            names += [f"{DISTRICT_WORD} {d.name}", f"{d.name} {DISTRICT_WORD}"]
-        add(DISTRICT, i, names)
+            district_names += [f"{DISTRICT_WORD} {d.name}", f"{d.name} {DISTRICT_WORD}"]
+        add(DISTRICT, i, district_names)
     return [
         NamePattern(kind, frozenset(t), words, ctx, adj, label)
         for (kind, words), (t, ctx, adj, label) in merged.items()
@@ -157,7 +163,8 @@ class NameMatcher:
         hits: list[NameHit] = []
         i = 0
         while i < len(tokens):
-            best_end, best = i, []
+            best_end = i
+            best: list[NamePattern] = []
             for p in self._by_first.get(tokens[i].key, ()):
                 end = self._match(tokens, i, p)
                 if end is None or end < best_end:

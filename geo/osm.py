@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 import osmium
 from shapely import wkb
-from shapely.geometry import MultiLineString, Point
+from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge
 
 from geo.normalize import name_key
 from geo.town import AddressRec, DistrictRec, LandmarkRec, StreetRec, Town
+
+_T = TypeVar("_T")
 
 STREET_TYPES = (
     "улица",
@@ -80,35 +84,38 @@ class _Collector(osmium.SimpleHandler):
     def __init__(self) -> None:
         super().__init__()
         self.factory = osmium.geom.WKBFactory()
-        self.street_lines: dict[str, list[BaseGeometry]] = defaultdict(list)
+        self.street_lines: dict[str, list[LineString]] = defaultdict(list)
         self.addresses: list[tuple[str, str, Point]] = []
         self.landmarks: list[tuple[str, str, Point]] = []
         self.districts: list[tuple[str, str, BaseGeometry]] = []
         self.report = OsmReport()
 
-    def _geom(self, make, obj) -> BaseGeometry | None:
+    def _geom(self, make: Callable[[_T], str], obj: _T) -> BaseGeometry | None:
         try:
             return wkb.loads(make(obj), hex=True)
         except Exception:  # incomplete ways or broken polygons in an extract
             self.report.skip("incomplete geometry")
             return None
 
-    def node(self, n) -> None:
+    def _point(self, n: osmium.osm.Node) -> Point | None:
+        return cast("Point | None", self._geom(self.factory.create_point, n))  # the factory made a point
+
+    def node(self, n: osmium.osm.Node) -> None:
         tags = n.tags
         if "addr:street" in tags and "addr:housenumber" in tags:
-            point = self._geom(self.factory.create_point, n)
+            point = self._point(n)
             if point is not None:
                 self.addresses.append((tags["addr:street"], tags["addr:housenumber"], point))
-        self._landmark(tags, lambda: self._geom(self.factory.create_point, n))
+        self._landmark(tags, lambda: self._point(n))
 
-    def way(self, w) -> None:
+    def way(self, w: osmium.osm.Way) -> None:
         tags = w.tags
         if tags.get("highway") in HIGHWAYS and "name" in tags:
-            line = self._geom(self.factory.create_linestring, w)
+            line = cast("LineString | None", self._geom(self.factory.create_linestring, w))  # the factory made a line
             if line is not None:
                 self.street_lines[tags["name"]].append(line)
 
-    def area(self, a) -> None:
+    def area(self, a: osmium.osm.Area) -> None:
         tags = a.tags
         polygon = None
 
@@ -118,16 +125,24 @@ class _Collector(osmium.SimpleHandler):
                 polygon = self._geom(self.factory.create_multipolygon, a)
             return polygon
 
-        if "addr:street" in tags and "addr:housenumber" in tags and shape() is not None:
-            self.addresses.append((tags["addr:street"], tags["addr:housenumber"], shape().representative_point()))
-        self._landmark(tags, lambda: shape().representative_point() if shape() is not None else None)
+        def inner_point() -> Point | None:
+            poly = shape()
+            return poly.representative_point() if poly is not None else None
+
+        if "addr:street" in tags and "addr:housenumber" in tags:
+            point = inner_point()
+            if point is not None:
+                self.addresses.append((tags["addr:street"], tags["addr:housenumber"], point))
+        self._landmark(tags, inner_point)
         is_district = (tags.get("boundary") == "administrative" and tags.get("admin_level") in ("9", "10")) or tags.get(
             "place"
         ) in PLACE_DISTRICTS
-        if is_district and "name" in tags and shape() is not None:
-            self.districts.append((tags["name"], f"osm-{a.orig_id()}", shape()))
+        if is_district and "name" in tags:
+            poly = shape()
+            if poly is not None:
+                self.districts.append((tags["name"], f"osm-{a.orig_id()}", poly))
 
-    def _landmark(self, tags, point) -> None:
+    def _landmark(self, tags: osmium.osm.TagList, point: Callable[[], Point | None]) -> None:
         name = tags.get("name")
         if not name or "highway" in tags or "boundary" in tags or "place" in tags:
             return

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import shapely
-from shapely.geometry import Point
+from shapely.geometry import MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
@@ -48,7 +48,7 @@ class LocalMetric:
 
 def line_middle(line: BaseGeometry) -> Point:
     """The point halfway along a street's line (its longest part if it is split)."""
-    if line.geom_type == "MultiLineString":
+    if isinstance(line, MultiLineString):
         line = max(line.geoms, key=lambda g: g.length)
     return line.interpolate(0.5, normalized=True)
 

@@ -12,9 +12,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast, overload
 
-from shapely.geometry import shape
+from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.normalize import house_key, name_key
@@ -52,7 +52,7 @@ class AddressRec:
     housenumber: str
     full: str
     district: str | None
-    geom: BaseGeometry  # Point
+    geom: Point
 
     @property
     def key(self) -> tuple[str, str]:
@@ -65,7 +65,7 @@ class LandmarkRec:
     kind: str
     aliases: tuple[str, ...]
     district: str | None
-    geom: BaseGeometry  # Point (or a polygon's representative point)
+    geom: Point  # a polygon's representative point for a building or an area
 
 
 @dataclass
@@ -84,6 +84,10 @@ GEOMETRY_TYPES = {
 }
 
 
+@overload
+def _text(props: dict[str, Any], key: str) -> str: ...
+@overload
+def _text(props: dict[str, Any], key: str, required: bool) -> str | None: ...
 def _text(props: dict[str, Any], key: str, required: bool = True) -> str | None:
     value = props.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -137,7 +141,8 @@ def _street(props: dict[str, Any], geom: BaseGeometry) -> StreetRec:
 def _address(props: dict[str, Any], geom: BaseGeometry) -> AddressRec:
     street, number = _text(props, "street"), _text(props, "housenumber")
     full = _text(props, "full", required=False) or f"{street}, {number}"
-    return AddressRec(street, number, full, _text(props, "district", required=False), geom)
+    point = cast(Point, geom)  # GEOMETRY_TYPES admits only points here
+    return AddressRec(street, number, full, _text(props, "district", required=False), point)
 
 
 def _landmark(props: dict[str, Any], geom: BaseGeometry) -> LandmarkRec:
@@ -146,7 +151,7 @@ def _landmark(props: dict[str, Any], geom: BaseGeometry) -> LandmarkRec:
         _text(props, "kind", required=False) or "other",
         _aliases(props),
         _text(props, "district", required=False),
-        geom,
+        cast(Point, geom),  # GEOMETRY_TYPES admits only points here
     )
 
 

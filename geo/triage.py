@@ -83,7 +83,8 @@ def triage(
     place: Place | None = resolution.place
     note = resolution.reason
     if place is not None and place.confidence < min_confidence:
-        place, note = None, f"place too uncertain ({place.confidence:.2f})"
+        note = f"place too uncertain ({place.confidence:.2f})"
+        place = None
     pii = tuple(find_pii(text, skip=place_spans(resolution.mentions)))
     landmark_words = [m.span for m in resolution.mentions if isinstance(m, (LandmarkMention, DistrictMention))]
     category = classify(head, landmark_words)

@@ -15,7 +15,7 @@ from tests import factories
 from webmap.config import sqlalchemy_url
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User
-from webmap.services.deadlines import deadline_for
+from webmap.models.deadlines import deadline_for
 from webmap.services.workflow import Conflict, WorkflowError, change_status, is_overdue
 from webmap.services.works import open_work, set_work_status
 

@@ -72,7 +72,7 @@ def _select_locale() -> str:
 
     supported = current_app.config["WEBMAP_LOCALES"]
     asked = request.args.get("lang")
-    if asked in supported:
+    if asked is not None and asked in supported:
         return asked
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

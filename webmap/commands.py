@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from geo.town import GazetteerFileError, read_town
+from geo.town import GazetteerFileError, Town, read_town
 from webmap.config import PROJECT_ROOT
 from webmap.extensions import db
 
@@ -23,7 +24,7 @@ def load_town_dir(directory: Path) -> list[str]:
     return store_town_records(read_town(directory))
 
 
-def store_town_records(town) -> list[str]:
+def store_town_records(town: Town) -> list[str]:
     """Store a read town in one transaction; returns the report lines."""
     from webmap.services.gazetteer import store_town
 
@@ -92,7 +93,7 @@ def demo_load(if_empty: bool) -> None:
 @click.option(
     "--output", type=click.File("w", encoding="utf-8"), default="-", help="JSON lines out; stdout by default."
 )
-def triage_command(input_, output) -> None:
+def triage_command(input_: BinaryIO, output: TextIO) -> None:
     """Place and classify messages: one result line per input line, errors on stderr."""
     import sys
 

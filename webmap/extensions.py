@@ -1,5 +1,7 @@
 """Flask extensions, created once here and bound in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -25,6 +27,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass ``Model``: at run time it is ``db.Model`` (Base plus Flask-SQLAlchemy's bind and
+# table-name mixins), which mypy cannot use as a base class since it is built by a call.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 babel = Babel()
 # auth/security: configured in webmap.auth.init_app and webmap.security.init_app

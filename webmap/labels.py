@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 STATUS = {
@@ -34,12 +37,14 @@ CHANNEL = {
 }
 
 
-def label(table: dict, code: str | None) -> str:
+def label(table: Mapping[str, object], code: str | None) -> str:
     """The label of ``code``, or the code itself for values added later (admin-defined)."""
+    if code is None:
+        return "—"
     return str(table.get(code, code or "—"))
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         status_label=lambda c: label(STATUS, c),
         work_status_label=lambda c: label(WORK_STATUS, c),

@@ -11,8 +11,9 @@ from webmap import labels
 
 def url_with(**changes: Any) -> str:
     """The current page's URL with some query arguments replaced (pagers, filters)."""
-    args = request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
     args.update({k: v for k, v in changes.items() if v is not None})
+    assert request.endpoint is not None  # called while rendering a routed page
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 

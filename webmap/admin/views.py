@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -30,19 +31,19 @@ class DeadlineForm(BaseForm):
 
 
 @bp.route("/work-types", methods=["GET", "POST"])
-def work_types():
+def work_types() -> ResponseReturnValue:
     form = WorkTypeForm()
     status = 200
     if form.validate_on_submit():
         if db.session.get(WorkType, form.code.data):
-            form.code.errors.append(_("Такой код уже есть."))
+            form.code.errors = [*form.code.errors, _("Такой код уже есть.")]
             status = 400
         else:
             db.session.add(
                 WorkType(
                     code=form.code.data,
-                    name_ru=form.name_ru.data.strip(),
-                    name_en=form.name_en.data.strip(),
+                    name_ru=(form.name_ru.data or "").strip(),  # DataRequired: never None here
+                    name_en=(form.name_en.data or "").strip(),
                     icon=form.icon.data or "other",
                 )
             )
@@ -56,7 +57,7 @@ def work_types():
 
 
 @bp.route("/categories", methods=["GET", "POST"])
-def categories():
+def categories() -> ResponseReturnValue:
     form = DeadlineForm()
     status = 200
     if form.validate_on_submit():

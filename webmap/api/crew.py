@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from webmap.api import bp
 from webmap.api.errors import api_roles, json_body
-from webmap.crew.works import assigned_works
+from webmap.maps.crew_works import assigned_works
 from webmap.maps.params import BadParameter, check_known, parse_float, single
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from flask import Response, request
 from flask_babel import get_locale
@@ -114,7 +115,7 @@ def operator_unplaced() -> Response:
     return json_body({"total": total, "limit": limit, "offset": offset, "items": items})
 
 
-def _number(body: dict, name: str, low: float, high: float) -> float:
+def _number(body: dict[str, Any], name: str, low: float, high: float) -> float:
     value = body.get(name)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise BadParameter(name, _("%(name)s: ожидалось число.", name=name))

@@ -44,7 +44,7 @@ def _last_active_admin(user: User) -> bool:
     if user.role != "admin" or not user.active:
         return False
     admins = db.session.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active))
-    return admins <= 1
+    return (admins or 0) <= 1
 
 
 def _commit() -> None:

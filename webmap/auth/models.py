@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webmap.extensions import db
+from webmap.extensions import Model
 from webmap.models.constants import sql_in
 
 OUTCOMES = ("success", "failure", "locked")
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One POST of the login form that passed form validation.
 
     ``username`` is what was typed (normalised), whether or not such a user exists;

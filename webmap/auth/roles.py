@@ -19,12 +19,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required  # noqa: F401  (login_required: any role)
 from werkzeug.exceptions import HTTPException
 
+from webmap.extensions import login_manager
 from webmap.models.constants import ROLES
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,7 +66,7 @@ def refusal(roles: tuple[str, ...]) -> ResponseReturnValue | None:
     if request.method == "OPTIONS":
         return None
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     if not has_role(*roles):
         abort(403)
     return None

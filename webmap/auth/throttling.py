@@ -78,8 +78,8 @@ def locked_until(username: str, ip: str, at: datetime | None = None) -> datetime
         ),
         _lock_end(LoginAttempt.ip == ip, int(config["WEBMAP_LOGIN_MAX_FAILURES_PER_IP"]), at),
     ]
-    ends = [end for end in ends if end is not None]
-    return max(ends) if ends else None
+    found = [end for end in ends if end is not None]
+    return max(found) if found else None
 
 
 def record(username: str, ip: str, outcome: str, at: datetime | None = None) -> LoginAttempt:

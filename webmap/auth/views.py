@@ -52,7 +52,7 @@ def login() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=_redisplayable(form))
 
-    username = normalize_username(form.username.data)
+    username = normalize_username(form.username.data or "")  # DataRequired: never empty here
     ip = client_ip()
     throttling.serialize(username, ip)
     moment = throttling.now()
@@ -64,7 +64,7 @@ def login() -> ResponseReturnValue:
         return _locked(form, until, moment)
 
     user = find_user(username)
-    password_ok = verify_password(user, form.password.data)  # as slow for a missing user
+    password_ok = verify_password(user, form.password.data or "")  # as slow for a missing user
     if user is not None and password_ok and user.active:
         throttling.record(username, ip, "success", moment)
         db.session.commit()

@@ -10,8 +10,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webmap.auth.roles import restrict_blueprint
 from webmap.crew import bp
-from webmap.crew.works import assigned_works
 from webmap.extensions import db
+from webmap.maps.crew_works import assigned_works
 from webmap.maps.params import BadParameter, parse_float
 from webmap.models import Work, WorkPhoto
 from webmap.services.photos import PhotoError, remove_photo, store_photo

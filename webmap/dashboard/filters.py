@@ -77,7 +77,7 @@ def _date(value: str, label: str, errors: list[str]) -> date | None:
     return day
 
 
-def _many(args: MultiDict, name: str, errors: list[str]) -> list[str]:
+def _many(args: MultiDict[str, str], name: str, errors: list[str]) -> list[str]:
     values = [v.strip() for v in args.getlist(name) if v.strip()]
     if len(values) > MAX_VALUES:
         errors.append(_("Слишком много значений фильтра."))
@@ -85,7 +85,9 @@ def _many(args: MultiDict, name: str, errors: list[str]) -> list[str]:
     return values
 
 
-def _number(args: MultiDict, name: str, default: float, label: str, errors: list[str], *, integer: bool = False):
+def _number(
+    args: MultiDict[str, str], name: str, default: float, label: str, errors: list[str], *, integer: bool = False
+) -> float:
     value = args.get(name, "").strip()
     if not value:
         return default
@@ -103,7 +105,7 @@ def _number(args: MultiDict, name: str, default: float, label: str, errors: list
     return number
 
 
-def parse(args: MultiDict, *, public: bool = False) -> Parsed:
+def parse(args: MultiDict[str, str], *, public: bool = False) -> Parsed:
     """Filters and hot-spot settings from ``args``; errors say what was wrong, in the page's language.
 
     ``public``: for a public export, which the privacy gate narrows to what the public map shows
@@ -152,7 +154,9 @@ def parse(args: MultiDict, *, public: bool = False) -> Parsed:
 
     hotspot = HotspotParams(
         eps=_number(args, "eps", HotspotParams.eps, _("Радиус очага, м"), errors),
-        minpoints=_number(args, "minpoints", HotspotParams.minpoints, _("Обращений в очаге"), errors, integer=True),
+        minpoints=int(
+            _number(args, "minpoints", HotspotParams.minpoints, _("Обращений в очаге"), errors, integer=True)
+        ),
         distance=_number(args, "distance", HotspotParams.distance, _("Расстояние до работы, м"), errors),
     )
     filters = Filters(
@@ -192,7 +196,7 @@ def _plain(number: float) -> str:
     return f"{number:g}"
 
 
-def page_number(args: MultiDict) -> int:
+def page_number(args: MultiDict[str, str]) -> int:
     value = args.get("page", "1").strip()
     if not value.isdigit() or len(value) > 6 or int(value) < 1:
         return 1

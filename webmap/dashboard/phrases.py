@@ -12,7 +12,9 @@ English uses WorkType.name_en and a plain count.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
@@ -40,7 +42,7 @@ def plural_form(n: int) -> str:
     return "many"
 
 
-def _best(word: str, pos: tuple[str, ...]):
+def _best(word: str, pos: tuple[str, ...]) -> Any:
     """The parse of ``word`` in the nominative singular with one of the parts of speech ``pos``."""
     candidates = analyzer().parse(word)
     for p in candidates:
@@ -101,7 +103,7 @@ def _ru_item(item: WorkCount) -> str:
     return text
 
 
-def works_sentence(items: list[WorkCount], date_from, date_to) -> str:
+def works_sentence(items: list[WorkCount], date_from: date, date_to: date) -> str:
     """What was done in the period, in one sentence the head of the town can read out."""
     period = _(
         "с %(start)s по %(end)s", start=format_date(date_from, "dd.MM.yyyy"), end=format_date(date_to, "dd.MM.yyyy")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -64,7 +65,7 @@ def import_command(kind: str, file: Path, channel: str | None, mapping: str | No
     """Import a channel export FILE of kind KIND; running it again changes nothing."""
     from webmap.services.triage import triage_message
 
-    options: dict = {}
+    options: dict[str, Any] = {}
     if kind in ("csv", "json"):
         if not channel or not mapping:
             raise click.UsageError("csv and json imports need --channel and --mapping")

@@ -17,19 +17,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flask import current_app
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
-from sqlalchemy import bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from webmap.extensions import db
 from webmap.ingest.readers import RawMessage, Rejected
 from webmap.models import Appeal, Category, District, SourceMessage, StatusChange
 from webmap.models.constants import OPEN_STATUSES
-from webmap.services.deadlines import deadline_for
+from webmap.models.deadlines import deadline_for
 
 BATCH_SIZE = 500
 METRES_PER_DEGREE = 111_195.0
@@ -82,6 +82,14 @@ class _Case:
     first_at: datetime
     last_at: datetime
     appeal: Appeal | None = None
+
+    @property
+    def stored_id(self) -> int:
+        """The appeal's id once flushed: a known case has only the id, a new one its Appeal."""
+        if self.appeal_id:
+            return self.appeal_id
+        assert self.appeal is not None
+        return self.appeal.id
 
 
 def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -247,28 +255,28 @@ class Importer:
         db.session.flush()  # new appeals get their ids
         db.session.execute(
             update(SourceMessage),
-            [{"id": message_id, "appeal_id": case.appeal_id or case.appeal.id} for message_id, case in links],
+            [{"id": message_id, "appeal_id": case.stored_id} for message_id, case in links],
         )
         if earlier:  # a case began when its first message was written
             db.session.execute(
-                update(Appeal.__table__)
+                update(cast(Table, Appeal.__table__))  # a mapped class's table is a Table
                 .where(Appeal.id == bindparam("case_id"))
                 .values(created_at=bindparam("first_at")),
                 [{"case_id": k, "first_at": v} for k, v in earlier.items()],
             )
-        new_cases = {id(c): c for _, c in links if c.appeal is not None}.values()
+        new_cases = {id(c.appeal): c.appeal for _, c in links if c.appeal is not None}.values()
         if new_cases:
             db.session.execute(
                 insert(StatusChange),
                 [
                     {
-                        "appeal_id": c.appeal.id,
+                        "appeal_id": appeal.id,
                         "field": "status",
                         "old_value": None,
                         "new_value": "new",
                         "comment": "импорт",
                     }
-                    for c in new_cases
+                    for appeal in new_cases
                 ],
             )
 

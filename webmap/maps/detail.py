@@ -50,7 +50,7 @@ def _sources(messages: list[SourceMessage]) -> list[dict[str, Any]]:
 
 
 def _point(geom_json: str) -> tuple[float, float]:
-    return tuple(json.loads(geom_json)["coordinates"])  # type: ignore[return-value]
+    return tuple(json.loads(geom_json)["coordinates"])
 
 
 def _iso(value: Any) -> str | None:

@@ -386,8 +386,8 @@ def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings,
                 f,
                 audience,
                 settings,
-                work_ids=[c.work_id for c in singles if c.works == 1],
-                case_ids=[c.case_id for c in singles if c.works == 0],
+                work_ids=[c.work_id for c in singles if c.works == 1 and c.work_id is not None],
+                case_ids=[c.case_id for c in singles if c.works == 0 and c.case_id is not None],
             )
             if singles
             else []

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webmap.extensions import db
+from webmap.extensions import Model
 from webmap.models.constants import APPEAL_STATUSES, PLACED_BY, PRECISIONS, sql_in
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from webmap.models.works import Work
 
 
-class Category(db.Model):
+class Category(Model):
     """A kind of problem; ``deadline_days`` overrides the channel's default."""
 
     __tablename__ = "categories"
@@ -41,7 +41,7 @@ class Category(db.Model):
     deadline_days: Mapped[int | None] = mapped_column(Integer)
 
 
-class SourceMessage(db.Model):
+class SourceMessage(Model):
     """A message as a channel delivered it: never rewritten, never deleted."""
 
     __tablename__ = "source_messages"
@@ -70,7 +70,7 @@ class SourceMessage(db.Model):
         return f"<SourceMessage {self.channel}:{self.external_id}>"
 
 
-class Appeal(db.Model):
+class Appeal(Model):
     """A case: one problem at one place, grouping the messages that report it."""
 
     __tablename__ = "appeals"

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webmap.extensions import db
+from webmap.extensions import Model
 
 
 def _trigram_index(table: str, column: str) -> Index:
@@ -15,7 +15,7 @@ def _trigram_index(table: str, column: str) -> Index:
     return Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
 
 
-class District(db.Model):
+class District(Model):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +28,7 @@ class District(db.Model):
         return f"<District {self.code} {self.name}>"
 
 
-class Street(db.Model):
+class Street(Model):
     __tablename__ = "streets"
     __table_args__ = (UniqueConstraint("name_key", "type"), _trigram_index("streets", "name_key"))
 
@@ -46,7 +46,7 @@ class Street(db.Model):
         return f"<Street {self.full_name}>"
 
 
-class Address(db.Model):
+class Address(Model):
     __tablename__ = "addresses"
     __table_args__ = (UniqueConstraint("street_id", "house_key"),)
 
@@ -62,7 +62,7 @@ class Address(db.Model):
     district: Mapped[District | None] = relationship()
 
 
-class Landmark(db.Model):
+class Landmark(Model):
     __tablename__ = "landmarks"
     __table_args__ = (_trigram_index("landmarks", "name_key"),)
 

@@ -9,11 +9,11 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webmap.extensions import db
+from webmap.extensions import Model
 from webmap.models.constants import ROLES, sql_in
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(sql_in("role", ROLES), name="role"),)
 
@@ -39,7 +39,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """Who changed what, when, from, to and why: the audit trail of cases and works."""
 
     __tablename__ = "status_changes"

@@ -9,7 +9,7 @@ from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webmap.extensions import db
+from webmap.extensions import Model, db
 from webmap.models.constants import WORK_STATUSES, sql_in
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ work_appeals = Table(
 )
 
 
-class WorkType(db.Model):
+class WorkType(Model):
     """A kind of work (speed bump installed, ...); admins may add their own."""
 
     __tablename__ = "work_types"
@@ -35,7 +35,7 @@ class WorkType(db.Model):
     icon: Mapped[str] = mapped_column(String(50), default="other", server_default="other")
 
 
-class Work(db.Model):
+class Work(Model):
     __tablename__ = "works"
     __table_args__ = (
         CheckConstraint(sql_in("status", WORK_STATUSES), name="status"),
@@ -63,7 +63,7 @@ class Work(db.Model):
         return f"<Work {self.id} {self.type_code} {self.status}>"
 
 
-class WorkPhoto(db.Model):
+class WorkPhoto(Model):
     """A photo of a work, stored without EXIF; ``stage`` is before or after."""
 
     __tablename__ = "work_photos"

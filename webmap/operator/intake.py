@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -40,20 +41,21 @@ class IntakeForm(BaseForm):
     text = TextAreaField(_l("Суть обращения"), validators=[DataRequired(), Length(max=20_000)])
     received_by = StringField(_l("Принял(а)"), validators=[Optional(), Length(max=200)])
 
-    def validate_posted_at(self, field) -> None:
+    def validate_posted_at(self, field: DateTimeLocalField) -> None:
         if field.data and field.data > datetime.now() + timedelta(days=1):
             raise ValidationError(_("Дата в будущем."))
 
 
 def _raw_message(form: IntakeForm) -> RawMessage:
     tz = ZoneInfo(current_app.config["WEBMAP_TIMEZONE"])
+    assert form.posted_at.data is not None  # DataRequired
     posted = form.posted_at.data.replace(tzinfo=tz).astimezone(UTC)
     fields = {name: getattr(form, name).data for name in ("author", "phone", "address", "text", "received_by")}
     fields.update(channel=form.channel.data, posted_at=posted.isoformat(), entered_by=current_user.username)
     return RawMessage(
         channel=form.channel.data,
         external_id=f"form-{uuid.uuid4()}",
-        text=form.text.data.strip(),
+        text=(form.text.data or "").strip(),  # DataRequired: never None here
         posted_at=posted,
         raw=fields,
         author=form.author.data or None,
@@ -65,7 +67,7 @@ def _raw_message(form: IntakeForm) -> RawMessage:
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*OPERATORS)
-def intake():
+def intake() -> ResponseReturnValue:
     from webmap.services.triage import triage_message
 
     form = IntakeForm()

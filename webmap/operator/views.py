@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from geoalchemy2.shape import to_shape
@@ -26,6 +28,7 @@ from webmap.operator.forms import (
     QueueFilter,
     SplitForm,
     StatusForm,
+    VersionedForm,
     WorkForm,
     parse_ids,
 )
@@ -57,7 +60,8 @@ def queue() -> str:
     now = datetime.now(UTC)
     overdue = (Appeal.deadline < now) & Appeal.status.in_(OPEN_STATUSES)
     query = select(Appeal).options(selectinload(Appeal.messages), selectinload(Appeal.category))
-    status = form.status.data if form.status.data in dict(form.status.choices) else "open"
+    choices = cast(list[tuple[str, str]], form.status.choices)  # QueueFilter sets a list of pairs
+    status = form.status.data if form.status.data in dict(choices) else "open"
     if status == "open":
         query = query.where(Appeal.status.in_(OPEN_STATUSES))
     elif status != "all":
@@ -81,7 +85,7 @@ def queue() -> str:
     )
 
 
-def _case_context(appeal: Appeal) -> dict:
+def _case_context(appeal: Appeal) -> dict[str, Any]:
     point = to_shape(appeal.point) if appeal.point is not None else None
     trail = db.session.scalars(
         select(StatusChange)
@@ -129,7 +133,7 @@ def _done(appeal: Appeal, message: str) -> Response:
     return redirect(url_for("operator.case_page", appeal_id=appeal.id))
 
 
-def _refused(appeal: Appeal, form, error: str | None = None) -> tuple[str, int]:
+def _refused(appeal: Appeal, form: VersionedForm, error: str | None = None) -> tuple[str, int]:
     """Show the case again with the error; 409 for a stale version, else 400."""
     db.session.rollback()
     appeal = _appeal_or_404(appeal.id)
@@ -151,7 +155,7 @@ def current_staff() -> User:
 
 @bp.post("/cases/<int:appeal_id>/status")
 @role_required(*OPERATORS)
-def change_case_status(appeal_id: int):
+def change_case_status(appeal_id: int) -> ResponseReturnValue:
     appeal = _appeal_or_404(appeal_id)
     form = StatusForm()
     form.status.choices = [(s, s) for s in STATUS]
@@ -177,7 +181,7 @@ def change_case_status(appeal_id: int):
 
 @bp.post("/cases/<int:appeal_id>/category")
 @role_required(*OPERATORS)
-def change_case_category(appeal_id: int):
+def change_case_category(appeal_id: int) -> ResponseReturnValue:
     appeal = _appeal_or_404(appeal_id)
     form = CategoryForm()
     form.category.choices = _categories()
@@ -192,7 +196,7 @@ def change_case_category(appeal_id: int):
 
 @bp.post("/cases/<int:appeal_id>/place")
 @role_required(*OPERATORS)
-def place(appeal_id: int):
+def place(appeal_id: int) -> ResponseReturnValue:
     """Place by a click on the map (lon, lat) or by a typed address found in the gazetteer."""
     from geo.geocoder import GazetteerGeocoder
     from webmap.services.triage import current_index
@@ -231,13 +235,13 @@ def _other_cases(text: str, appeal: Appeal) -> list[Appeal]:
 
 @bp.post("/cases/<int:appeal_id>/merge")
 @role_required(*OPERATORS)
-def merge(appeal_id: int):
+def merge(appeal_id: int) -> ResponseReturnValue:
     appeal = _appeal_or_404(appeal_id)
     form = MergeForm()
     if not form.validate():
         return _refused(appeal, form)
     try:
-        others = _other_cases(form.others.data, appeal)
+        others = _other_cases(form.others.data or "", appeal)  # DataRequired: never None here
         if not others:
             raise WorkflowError(_("Укажите другие обращения."))
         merge_cases(appeal, others, current_staff())
@@ -252,7 +256,7 @@ def merge(appeal_id: int):
 
 @bp.post("/cases/<int:appeal_id>/split")
 @role_required(*OPERATORS)
-def split(appeal_id: int):
+def split(appeal_id: int) -> ResponseReturnValue:
     appeal = _appeal_or_404(appeal_id)
     form = SplitForm()
     if not form.validate():
@@ -268,7 +272,7 @@ def split(appeal_id: int):
 
 @bp.post("/cases/<int:appeal_id>/work")
 @role_required(*OPERATORS)
-def new_work(appeal_id: int):
+def new_work(appeal_id: int) -> ResponseReturnValue:
     """Open a work at the case's place, answering this case and any others named."""
     appeal = _appeal_or_404(appeal_id)
     form = WorkForm()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -57,7 +58,7 @@ def _work_or_404(work_id: int) -> Work:
     return work
 
 
-def _work_page(work: Work, status: int = 200):
+def _work_page(work: Work, status: int = 200) -> ResponseReturnValue:
     forms = {
         "status": WorkStatusForm(public_note=work.public_note),
         "crew": CrewForm(crew_id=work.crew_id or 0),
@@ -70,7 +71,7 @@ def _work_page(work: Work, status: int = 200):
 
 @bp.get("/works")
 @role_required(*OPERATORS)
-def works():
+def works() -> ResponseReturnValue:
     status = request.args.get("status", "")
     query = select(Work).options(selectinload(Work.type), selectinload(Work.crew), selectinload(Work.appeals))
     if status in WORK_STATUSES:
@@ -82,11 +83,11 @@ def works():
 
 @bp.get("/works/<int:work_id>")
 @role_required(*OPERATORS)
-def work_page(work_id: int):
+def work_page(work_id: int) -> ResponseReturnValue:
     return _work_page(_work_or_404(work_id))
 
 
-def _refused(work_id: int, message: str):
+def _refused(work_id: int, message: str) -> ResponseReturnValue:
     db.session.rollback()
     flash(message, "error")
     return _work_page(_work_or_404(work_id), 400)
@@ -94,7 +95,7 @@ def _refused(work_id: int, message: str):
 
 @bp.post("/works/<int:work_id>/status")
 @role_required(*OPERATORS)
-def work_status(work_id: int):
+def work_status(work_id: int) -> ResponseReturnValue:
     work = _work_or_404(work_id)
     form = WorkStatusForm()
     if not form.validate():
@@ -116,7 +117,7 @@ def work_status(work_id: int):
 
 @bp.post("/works/<int:work_id>/crew")
 @role_required(*OPERATORS)
-def work_crew(work_id: int):
+def work_crew(work_id: int) -> ResponseReturnValue:
     work = _work_or_404(work_id)
     form = CrewForm()
     form.crew_id.choices = _crews()
@@ -130,7 +131,7 @@ def work_crew(work_id: int):
 
 @bp.post("/works/<int:work_id>/photos")
 @role_required(*OPERATORS)
-def work_photo(work_id: int):
+def work_photo(work_id: int) -> ResponseReturnValue:
     work = _work_or_404(work_id)
     form = PhotoForm()
     upload = request.files.get("photo")
@@ -154,7 +155,7 @@ def work_photo(work_id: int):
 
 @bp.get("/photos/<int:photo_id>")
 @role_required(*OPERATORS)
-def photo(photo_id: int):
+def photo(photo_id: int) -> ResponseReturnValue:
     """Any photo of a work, before or after (the public API serves only those after)."""
     item = db.session.get(WorkPhoto, photo_id)
     if item is None:

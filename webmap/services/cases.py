@@ -7,6 +7,8 @@ overwrite each other.
 
 from __future__ import annotations
 
+from typing import cast
+
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import Point
 from sqlalchemy import func, select
@@ -19,7 +21,7 @@ from webmap.services.workflow import WorkflowError, change_status, check_version
 def _point_text(appeal: Appeal) -> str | None:
     if appeal.point is None:
         return None
-    p = to_shape(appeal.point)
+    p = cast(Point, to_shape(appeal.point))  # a Point column
     return f"{p.x:.6f} {p.y:.6f}"
 
 

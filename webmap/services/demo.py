@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from geoalchemy2.shape import to_shape
+from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 from sqlalchemy import func, select
 
@@ -56,15 +59,16 @@ def import_demo_messages(directory: Path, *, now: datetime | None = None) -> dic
     return {name: Importer(triage_message).run(redate(items, shift)) for name, items in files}
 
 
-def _fence_line(point) -> object:
+def _fence_line(point: Point) -> BaseGeometry:
     """A 60 m stretch of the nearest street around ``point``: fences run along streets."""
     street = db.session.scalar(
         select(Street)
         .order_by(Street.geom.distance_centroid(func.ST_SetSRID(func.ST_MakePoint(point.x, point.y), 4326)))
         .limit(1)
     )
-    line = to_shape(street.geom)
-    line = line.geoms[0] if hasattr(line, "geoms") else line
+    assert street is not None  # the demo town has streets
+    shape = to_shape(street.geom)
+    line = cast(LineString, shape.geoms[0] if isinstance(shape, MultiLineString) else shape)  # stored as multi-lines
     at = line.project(point)
     half = 60 / 111_195.0 / 2 / 0.47  # ~30 m either side in degrees of longitude at 61.7°N
     return substring(line, max(at - half, 0), min(at + half, line.length))
@@ -81,7 +85,8 @@ def seed_demo_works(per_type: int = 2) -> int:
             .limit(per_type)
         ).all()
         for appeal in appeals:
-            point = to_shape(appeal.point)
+            assert appeal.point is not None  # the query takes placed cases only
+            point = cast(Point, to_shape(appeal.point))  # a Point column
             geom = _fence_line(point) if type_code == "fence" else point
             work = open_work(type_code, geom, [appeal], None)
             first = min(m.posted_at for m in appeal.messages)

@@ -7,10 +7,12 @@ files twice changes nothing and a corrected file updates what it corrects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from geoalchemy2.shape import from_shape, to_shape
-from shapely.geometry import MultiLineString, MultiPolygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 
@@ -18,6 +20,8 @@ from geo.normalize import house_key, name_key
 from geo.town import Town
 from webmap.extensions import db
 from webmap.models import Address, District, Landmark, Street
+
+_Row = TypeVar("_Row", District, Street, Address, Landmark)
 
 
 @dataclass
@@ -35,14 +39,14 @@ class LoadReport:
 
 
 def _multi(geom: BaseGeometry) -> BaseGeometry:
-    if geom.geom_type == "Polygon":
+    if isinstance(geom, Polygon):
         return MultiPolygon([geom])
-    if geom.geom_type == "LineString":
+    if isinstance(geom, LineString):
         return MultiLineString([geom])
     return geom
 
 
-def _apply(obj: object, values: dict[str, object], geom: BaseGeometry) -> bool:
+def _apply(obj: District | Street | Address | Landmark, values: Mapping[str, object], geom: BaseGeometry) -> bool:
     """Set the values that differ; True when anything changed."""
     changed = False
     for key, value in values.items():
@@ -56,8 +60,13 @@ def _apply(obj: object, values: dict[str, object], geom: BaseGeometry) -> bool:
 
 
 def _upsert(
-    report: LoadReport, layer: str, existing: object | None, model: type, values: dict[str, object], geom: BaseGeometry
-) -> object:
+    report: LoadReport,
+    layer: str,
+    existing: _Row | None,
+    model: type[_Row],
+    values: Mapping[str, object],
+    geom: BaseGeometry,
+) -> _Row:
     if existing is None:
         obj = model(**values, geom=from_shape(geom, srid=4326))
         db.session.add(obj)
@@ -72,49 +81,51 @@ def store_town(town: Town) -> LoadReport:
     report = LoadReport()
     districts: dict[str, District] = {d.code: d for d in db.session.scalars(select(District))}
     by_name: dict[str, District] = {}
-    for rec in town.districts:
-        values = {"name": rec.name, "code": rec.code}
-        by_name[rec.name] = _upsert(report, "districts", districts.get(rec.code), District, values, _multi(rec.geom))
+    for drec in town.districts:
+        values: dict[str, object] = {"name": drec.name, "code": drec.code}
+        by_name[drec.name] = _upsert(report, "districts", districts.get(drec.code), District, values, _multi(drec.geom))
 
     streets = {(s.name_key, s.type): s for s in db.session.scalars(select(Street))}
     street_by_key: dict[str, Street] = {}
-    for rec in town.streets:
-        key = name_key(rec.name)
+    for srec in town.streets:
+        key = name_key(srec.name)
         values = {
-            "name": rec.name,
-            "type": rec.type,
-            "full_name": rec.full,
-            "aliases": list(rec.aliases),
+            "name": srec.name,
+            "type": srec.type,
+            "full_name": srec.full,
+            "aliases": list(srec.aliases),
             "name_key": key,
         }
-        street_by_key[key] = _upsert(report, "streets", streets.get((key, rec.type)), Street, values, _multi(rec.geom))
+        street_by_key[key] = _upsert(
+            report, "streets", streets.get((key, srec.type)), Street, values, _multi(srec.geom)
+        )
     db.session.flush()
 
     addresses = {(a.street_id, a.house_key): a for a in db.session.scalars(select(Address))}
-    for rec in town.addresses:
-        street = street_by_key[name_key(rec.street)]
-        district = by_name.get(rec.district) if rec.district else None
-        key = house_key(rec.housenumber)
+    for arec in town.addresses:
+        street = street_by_key[name_key(arec.street)]
+        district = by_name.get(arec.district) if arec.district else None
+        key = house_key(arec.housenumber)
         values = {
             "street_id": street.id,
-            "housenumber": rec.housenumber,
+            "housenumber": arec.housenumber,
             "house_key": key,
-            "full_name": rec.full,
+            "full_name": arec.full,
             "district_id": district.id if district else None,
         }
-        _upsert(report, "addresses", addresses.get((street.id, key)), Address, values, rec.geom)
+        _upsert(report, "addresses", addresses.get((street.id, key)), Address, values, arec.geom)
 
     landmarks = {m.name: m for m in db.session.scalars(select(Landmark))}
-    for rec in town.landmarks:
-        district = by_name.get(rec.district) if rec.district else None
+    for lrec in town.landmarks:
+        district = by_name.get(lrec.district) if lrec.district else None
         values = {
-            "name": rec.name,
-            "kind": rec.kind,
-            "aliases": list(rec.aliases),
-            "name_key": name_key(rec.name),
+            "name": lrec.name,
+            "kind": lrec.kind,
+            "aliases": list(lrec.aliases),
+            "name_key": name_key(lrec.name),
             "district_id": district.id if district else None,
         }
-        _upsert(report, "landmarks", landmarks.get(rec.name), Landmark, values, rec.geom)
+        _upsert(report, "landmarks", landmarks.get(lrec.name), Landmark, values, lrec.geom)
     db.session.flush()
     return report
 
@@ -143,7 +154,7 @@ def town_from_db() -> Town:
             a.housenumber,
             a.full_name,
             districts[a.district_id].name if a.district_id else None,
-            to_shape(a.geom),
+            cast(Point, to_shape(a.geom)),  # a Point column
         )
         for a in db.session.scalars(select(Address))
     ]
@@ -153,7 +164,7 @@ def town_from_db() -> Town:
             m.kind,
             tuple(m.aliases or ()),
             districts[m.district_id].name if m.district_id else None,
-            to_shape(m.geom),
+            cast(Point, to_shape(m.geom)),  # a Point column
         )
         for m in db.session.scalars(select(Landmark))
     ]

@@ -13,7 +13,7 @@ import os
 import secrets
 from io import BytesIO
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -39,7 +39,7 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def read_limited(stream: BinaryIO, max_bytes: int) -> bytes:
+def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise PhotoError(_("Фотография больше %(mb)s МБ.", mb=max_bytes // (1024 * 1024) or 1))
@@ -80,7 +80,7 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
     return out.getvalue(), FORMATS[kind]
 
 
-def store_photo(stream: BinaryIO, upload_dir: str | os.PathLike[str], max_bytes: int) -> str:
+def store_photo(stream: IO[bytes], upload_dir: str | os.PathLike[str], max_bytes: int) -> str:
     """Check, clean and store an uploaded photo; returns its path relative to ``upload_dir``."""
     data, extension = clean_image(read_limited(stream, max_bytes))
     folder = Path(upload_dir) / SUBDIR

@@ -291,7 +291,7 @@ def public_point(a: Any) -> Any:
     )
 
 
-def public_point_in_bbox(a: Any, west: float, south: float, east: float, north: float) -> ColumnElement[bool]:
+def public_point_in_bbox(a: Any, west: fl.Num, south: fl.Num, east: fl.Num, north: fl.Num) -> ColumnElement[bool]:
     """The case's public point lies in the view.
 
     The GiST index finds the candidates within half a cell of the view. A case whose own point and

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import ARRAY, DateTime, Float, String, bindparam, text
 
 from webmap import privacy
 from webmap.extensions import db
@@ -150,73 +150,119 @@ class MapSettings:
     locale: str = "ru"
 
 
-def work_conditions(q: FeatureQuery, settings: MapSettings, now: datetime, audience: Audience) -> list[Any]:
-    """The works a map query selects, as expressions on ``works w``."""
-    b = q.bbox
-    zone = ZoneInfo(settings.tz)
-    out = [fl.in_bbox(WORK.geom, b.west, b.south, b.east, b.north), fl.work_status_in(WORK, q.work_statuses)]
-    if audience.name == "public":
-        out.append(
-            privacy.visible_work(
-                WORK,
-                now=now,
-                max_age_days=settings.fixed_max_age_days,
-                include_old=q.include_old,
-                statuses=q.work_statuses,
-            )
-        )
-    elif not q.include_old:
-        out.append(fl.work_not_old(WORK, privacy.old_cut(now, settings.fixed_max_age_days)))
-    if q.work_types:
-        out.append(fl.work_of_types(WORK, q.work_types))
-    if q.district:
-        out.append(fl.work_in_district_code(WORK, q.district))
-    start = datetime.combine(q.date_from, time(), zone) if q.date_from else None
-    end = datetime.combine(q.date_to + timedelta(days=1), time(), zone) if q.date_to else None
-    if start or end:
-        out.append(fl.in_period(fl.work_date(WORK), start, end))
+# The request's values reach the cached SQL as these named parameters.
+P_WEST, P_SOUTH, P_EAST, P_NORTH = (
+    bindparam(n, type_=Float(), required=False) for n in ("west", "south", "east", "north")
+)
+P_WORK_STATUSES = bindparam("work_statuses", type_=ARRAY(String()), required=False)
+P_CASE_STATUSES = bindparam("case_statuses", type_=ARRAY(String()), required=False)
+P_WORK_TYPES = bindparam("work_types", type_=ARRAY(String()), required=False)
+P_CATEGORIES = bindparam("categories", type_=ARRAY(String()), required=False)
+P_DISTRICT = bindparam("district", type_=String(), required=False)
+P_FROM = bindparam("date_from", type_=DateTime(timezone=True), required=False)
+P_TO = bindparam("date_to", type_=DateTime(timezone=True), required=False)
+P_OLD_CUT = bindparam("old_cut", type_=DateTime(timezone=True), required=False)
+P_NOW = bindparam("now", type_=DateTime(timezone=True), required=False)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which filters a map query has: the SQL is built and compiled once per shape."""
+
+    public: bool
+    work_types: bool
+    categories: bool
+    district: bool
+    date_from: bool
+    date_to: bool
+    include_old: bool
+    overdue_only: bool
+
+
+def work_conditions(s: Shape) -> list[Any]:
+    """The works a map query of shape ``s`` selects, as expressions on ``works w``."""
+    view = (P_WEST, P_SOUTH, P_EAST, P_NORTH)
+    out = [fl.in_bbox(WORK.geom, *view), fl.work_status_in(WORK, P_WORK_STATUSES)]
+    if s.public:
+        out.append(fl.work_status_in(WORK, privacy.WORK_STATUSES))
+    if not s.include_old:
+        out.append(fl.work_not_old(WORK, P_OLD_CUT))
+    if s.work_types:
+        out.append(fl.work_of_types(WORK, P_WORK_TYPES))
+    if s.district:
+        out.append(fl.work_in_district_code(WORK, P_DISTRICT))
+    if s.date_from or s.date_to:
+        out.append(fl.in_period(fl.work_date(WORK), P_FROM if s.date_from else None, P_TO if s.date_to else None))
     return out
 
 
-def case_conditions(q: FeatureQuery, settings: MapSettings, now: datetime, audience: Audience) -> list[Any]:
-    """The cases a map query selects, as expressions on ``appeals a`` (the public's by their public point)."""
-    b = q.bbox
-    zone = ZoneInfo(settings.tz)
-    out = [fl.case_status_in(CASE, q.case_statuses)]
-    if audience.name == "public":
-        out.append(privacy.public_point_in_bbox(CASE, b.west, b.south, b.east, b.north))
-        out.append(
-            privacy.visible_case(
-                CASE,
-                now=now,
-                max_age_days=settings.fixed_max_age_days,
-                include_old=q.include_old,
-                statuses=q.case_statuses,
-            )
-        )
+def case_conditions(s: Shape) -> list[Any]:
+    """The cases a map query of shape ``s`` selects, as expressions on ``appeals a`` (the public's
+    by their public point, and only those the privacy gate shows)."""
+    view = (P_WEST, P_SOUTH, P_EAST, P_NORTH)
+    out = [fl.case_status_in(CASE, P_CASE_STATUSES)]
+    if s.public:
+        out.append(privacy.public_point_in_bbox(CASE, *view))
+        out.append(fl.case_status_in(CASE, privacy.CASE_STATUSES))
+        out.append(fl.case_placed(CASE))
     else:
-        out.append(fl.in_bbox(CASE.point, b.west, b.south, b.east, b.north))
-        if not q.include_old:
-            out.append(fl.case_not_old_fixed(CASE, privacy.old_cut(now, settings.fixed_max_age_days)))
-    if q.categories:
-        out.append(fl.case_in_categories(CASE, q.categories))
-    if q.district:
-        out.append(fl.case_in_district_code(CASE, q.district))
-    start = datetime.combine(q.date_from, time(), zone) if q.date_from else None
-    end = datetime.combine(q.date_to + timedelta(days=1), time(), zone) if q.date_to else None
-    if start or end:
-        out.append(fl.case_received(CASE, start, end))
-    if q.overdue_only:
-        out.append(fl.case_overdue(CASE, OPEN_STATUSES, now))
+        out.append(fl.in_bbox(CASE.point, *view))
+    if not s.include_old:
+        out.append(fl.case_not_old_fixed(CASE, P_OLD_CUT))
+    if s.categories:
+        out.append(fl.case_in_categories(CASE, P_CATEGORIES))
+    if s.district:
+        out.append(fl.case_in_district_code(CASE, P_DISTRICT))
+    if s.date_from or s.date_to:
+        out.append(fl.case_received(CASE, P_FROM if s.date_from else None, P_TO if s.date_to else None))
+    if s.overdue_only:
+        out.append(fl.case_overdue(CASE, OPEN_STATUSES, P_NOW))
     return out
+
+
+@lru_cache(maxsize=256)
+def _where(s: Shape) -> tuple[str, str, dict[str, Any]]:
+    works, work_params = fl.to_sql(WORK, *work_conditions(s), prefix="w")
+    cases, case_params = fl.to_sql(CASE, *case_conditions(s), prefix="a")
+    constants = {k: v for k, v in {**work_params, **case_params}.items() if k.startswith(("w_", "a_"))}
+    return works, cases, constants
 
 
 def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audience: Audience) -> Filters:
-    works, work_params = fl.to_sql(WORK, *work_conditions(q, settings, now, audience), prefix="w")
-    cases, case_params = fl.to_sql(CASE, *case_conditions(q, settings, now, audience), prefix="a")
+    public = audience.name == "public"
+    shape = Shape(
+        public=public,
+        work_types=bool(q.work_types),
+        categories=bool(q.categories),
+        district=bool(q.district),
+        date_from=q.date_from is not None,
+        date_to=q.date_to is not None,
+        include_old=q.include_old,
+        overdue_only=q.overdue_only,
+    )
+    works, cases, constants = _where(shape)
+    zone = ZoneInfo(settings.tz)
+    b = q.bbox
+    params: dict[str, Any] = {
+        **constants,
+        "tz": settings.tz,
+        "now": now,
+        "west": b.west,
+        "south": b.south,
+        "east": b.east,
+        "north": b.north,
+        "work_statuses": list(q.work_statuses),
+        "case_statuses": list(q.case_statuses),
+        "work_types": list(q.work_types),
+        "categories": list(q.categories),
+        "district": q.district,
+        "date_from": datetime.combine(q.date_from, time(), zone) if q.date_from else None,
+        "date_to": datetime.combine(q.date_to + timedelta(days=1), time(), zone) if q.date_to else None,
+        "old_cut": privacy.old_cut(now, settings.fixed_max_age_days),
+    }
     point, point_params = case_point_sql(audience)
     coarse, coarse_params = case_point_sql(audience, coarse=True)
-    params = {"tz": settings.tz, "now": now, **work_params, **case_params, **point_params, **coarse_params}
+    params.update(point_params, **coarse_params)
     return Filters(works=works, cases=cases, params=params, case_point=point, coarse_case_point=coarse)
 
 

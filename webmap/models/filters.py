@@ -11,9 +11,9 @@ expressions through :func:`to_sql`, which renders them with named parameters.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import (
     ColumnElement,
@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import ARRAY, NullType, TypeEngine
 
 from webmap.models.cases import Appeal, SourceMessage
@@ -47,27 +48,36 @@ MESSAGE: Any = aliased(SourceMessage, name="fm")
 _DISTRICT: Any = aliased(District, name="fd")
 _ANSWERED: Any = aliased(Appeal, name="fa")
 
+# A value, or a named bindparam whose value comes at execution (for SQL compiled once).
+Values: TypeAlias = "Sequence[Any] | BindParameter[Any]"
+Num: TypeAlias = "float | ColumnElement[Any]"
+Moment: TypeAlias = "datetime | BindParameter[Any]"
+Code: TypeAlias = "str | BindParameter[Any]"
+
 _DIALECT = postgresql.psycopg2.dialect(paramstyle="named")
 _DIALECT.bind_typing = BindTyping.NONE  # no ``::TYPE`` casts: text() would misread ``:name::TYPE``
 
 
-def any_of(column: Any, values: Iterable[Any], item_type: TypeEngine[Any] | None = None) -> ColumnElement[bool]:
-    """``column = ANY(:values)``: one array parameter however many values (the plan stays the same)."""
+def any_of(column: Any, values: Values, item_type: TypeEngine[Any] | None = None) -> ColumnElement[bool]:
+    """``column = ANY(:values)``: one array parameter however many values (the plan stays the same);
+    ``values`` may be a named ``bindparam`` whose value comes at execution."""
+    if isinstance(values, BindParameter):
+        return column == any_(values)
     values = list(values)
     kind = item_type if item_type is not None else (Integer() if values and isinstance(values[0], int) else String())
     return column == any_(literal(values, ARRAY(kind)))
 
 
-def envelope(west: float, south: float, east: float, north: float) -> Any:
+def envelope(west: Num, south: Num, east: Num, north: Num) -> Any:
     return func.ST_MakeEnvelope(west, south, east, north, 4326)
 
 
-def in_bbox(geom: Any, west: float, south: float, east: float, north: float) -> ColumnElement[bool]:
+def in_bbox(geom: Any, west: Num, south: Num, east: Num, north: Num) -> ColumnElement[bool]:
     """The geometry's box meets the view (``&&``: the GiST index answers it)."""
     return geom.op("&&")(envelope(west, south, east, north))
 
 
-def in_period(column: Any, start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
+def in_period(column: Any, start: Moment | None, end: Moment | None) -> ColumnElement[bool]:
     """``start <= column < end``; either side may be open."""
     parts: list[ColumnElement[bool]] = []
     if start is not None:
@@ -80,28 +90,28 @@ def in_period(column: Any, start: datetime | None, end: datetime | None) -> Colu
 # -- cases -----------------------------------------------------------------------------------------
 
 
-def case_received(a: Any, start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
+def case_received(a: Any, start: Moment | None, end: Moment | None) -> ColumnElement[bool]:
     return in_period(a.created_at, start, end)
 
 
-def case_status_in(a: Any, statuses: Sequence[str]) -> ColumnElement[bool]:
+def case_status_in(a: Any, statuses: Values) -> ColumnElement[bool]:
     return any_of(a.status, statuses, String())
 
 
-def case_in_categories(a: Any, codes: Sequence[str]) -> ColumnElement[bool]:
+def case_in_categories(a: Any, codes: Values) -> ColumnElement[bool]:
     return any_of(a.category_code, codes, String())
 
 
-def case_in_districts(a: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+def case_in_districts(a: Any, ids: Values) -> ColumnElement[bool]:
     return any_of(a.district_id, ids, Integer())
 
 
-def case_in_district_code(a: Any, code: str) -> ColumnElement[bool]:
+def case_in_district_code(a: Any, code: Code) -> ColumnElement[bool]:
     return a.district_id == select(District.id).where(District.code == code).scalar_subquery()
 
 
 def case_from_channels(
-    a: Any, channels: Sequence[str], message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
+    a: Any, channels: Values, message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
 ) -> ColumnElement[bool]:
     """One of the case's messages (``message``, an alias of SourceMessage) came through one of
     ``channels`` and meets ``extra``, if given."""
@@ -111,12 +121,12 @@ def case_from_channels(
     return exists().where(condition).correlate(a)
 
 
-def case_not_old_fixed(a: Any, cut: datetime) -> ColumnElement[bool]:
+def case_not_old_fixed(a: Any, cut: Moment) -> ColumnElement[bool]:
     """Not a case fixed before ``cut`` (the public map hides those unless asked)."""
     return not_(and_(a.status == "done", a.closed_at.is_not(None), a.closed_at < cut))
 
 
-def case_overdue(a: Any, open_statuses: Sequence[str], now: datetime) -> ColumnElement[bool]:
+def case_overdue(a: Any, open_statuses: Values, now: Moment) -> ColumnElement[bool]:
     return and_(any_of(a.status, open_statuses, String()), a.deadline < now)
 
 
@@ -132,30 +142,30 @@ def work_date(w: Any) -> Any:
     return func.coalesce(w.done_at, w.created_at)
 
 
-def work_status_in(w: Any, statuses: Sequence[str]) -> ColumnElement[bool]:
+def work_status_in(w: Any, statuses: Values) -> ColumnElement[bool]:
     return any_of(w.status, statuses, String())
 
 
-def work_of_types(w: Any, codes: Sequence[str]) -> ColumnElement[bool]:
+def work_of_types(w: Any, codes: Values) -> ColumnElement[bool]:
     return any_of(w.type_code, codes, String())
 
 
-def work_done_in(w: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
+def work_done_in(w: Any, start: Moment, end: Moment) -> ColumnElement[bool]:
     """Done within the period (the dashboard counts works when they were done)."""
     return and_(w.status == "done", in_period(w.done_at, start, end))
 
 
-def work_in_district_code(w: Any, code: str) -> ColumnElement[bool]:
+def work_in_district_code(w: Any, code: Code) -> ColumnElement[bool]:
     district = select(District.geom).where(District.code == code).scalar_subquery()
     return func.ST_Intersects(w.geom, district)
 
 
-def work_in_districts(w: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+def work_in_districts(w: Any, ids: Values) -> ColumnElement[bool]:
     d = _DISTRICT
     return exists().where(any_of(d.id, ids, Integer()), func.ST_Intersects(d.geom, w.geom)).correlate(w)
 
 
-def work_in_categories(w: Any, codes: Sequence[str]) -> ColumnElement[bool]:
+def work_in_categories(w: Any, codes: Values) -> ColumnElement[bool]:
     """Of a category by its type, or by a case it answers."""
     fa = _ANSWERED
     answers = (
@@ -169,7 +179,7 @@ def work_in_categories(w: Any, codes: Sequence[str]) -> ColumnElement[bool]:
 
 
 def work_from_channels(
-    w: Any, channels: Sequence[str], message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
+    w: Any, channels: Values, message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
 ) -> ColumnElement[bool]:
     """A message of one of the work's cases came through one of ``channels`` (and meets ``extra``)."""
     condition = and_(
@@ -182,7 +192,7 @@ def work_from_channels(
     return exists().where(condition).correlate(w)
 
 
-def work_not_old(w: Any, cut: datetime) -> ColumnElement[bool]:
+def work_not_old(w: Any, cut: Moment) -> ColumnElement[bool]:
     """Not done before ``cut`` (``done_at`` is set iff done)."""
     return or_(w.done_at.is_(None), w.done_at >= cut)
 
@@ -216,26 +226,29 @@ def expression_sql(entity: Any, expression: Any, prefix: str) -> tuple[str, dict
     return body.removeprefix("SELECT "), params
 
 
-_COMPILED: dict[tuple[Any, str], tuple[str, Any]] = {}  # statement shape -> its SQL, compiled once
+_COMPILED: dict[tuple[Any, str], tuple[str, Any, set[str]]] = {}  # statement shape -> its SQL, compiled once
 _COMPILED_MAX = 512
 
 
 def _render(statement: Any, prefix: str) -> tuple[str, dict[str, Any]]:
     """SQL text and parameters of ``statement``, compiled once per shape (as SQLAlchemy's own cache
-    does: the cache key holds the structure, its bind parameters this call's values)."""
+    does: the cache key holds the structure, its bind parameters this call's values). ``prefix``
+    renames the generated parameters only; those the caller named (``bindparam("west")``) keep
+    their names, for the caller to give their values."""
     key = statement._generate_cache_key()
     entry = _COMPILED.get((key.key, prefix)) if key is not None else None
     if entry is None:
         compiled = statement.compile(dialect=_DIALECT, cache_key=key)
         sql = str(compiled)
-        if prefix and compiled.binds:
-            names = "|".join(sorted(map(re.escape, compiled.binds), key=len, reverse=True))
+        generated = {name for name, bind in compiled.binds.items() if bind.unique}
+        if prefix and generated:
+            names = "|".join(sorted(map(re.escape, generated), key=len, reverse=True))
             sql = re.sub(rf"(?<![:\w]):({names})\b", rf":{prefix}_\1", sql)
-        entry = (sql, compiled)
+        entry = (sql, compiled, generated)
         if key is not None:
             if len(_COMPILED) >= _COMPILED_MAX:
                 _COMPILED.clear()
             _COMPILED[(key.key, prefix)] = entry
-    sql, compiled = entry
+    sql, compiled, generated = entry
     values = compiled.construct_params(extracted_parameters=key.bindparams if key is not None else None)
-    return sql, {f"{prefix}_{k}" if prefix else k: v for k, v in values.items()}
+    return sql, {(f"{prefix}_{k}" if prefix and k in generated else k): v for k, v in values.items()}

@@ -227,7 +227,7 @@ def expression_sql(entity: Any, expression: Any, prefix: str) -> tuple[str, dict
 
 
 _COMPILED: dict[tuple[Any, str], tuple[str, Any, set[str]]] = {}  # statement shape -> its SQL, compiled once
-_COMPILED_MAX = 512
+_COMPILED_MAX = 4096  # shapes are few; the dashboard and the maps together use some hundreds
 
 
 def _render(statement: Any, prefix: str) -> tuple[str, dict[str, Any]]:

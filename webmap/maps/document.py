@@ -23,7 +23,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from webmap.maps.public_text import public_text
+from webmap.privacy import public_text
 from webmap.services.analytics.document import DocumentData
 
 # Colours of work types (admin-defined types get the last one).

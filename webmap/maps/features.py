@@ -9,8 +9,11 @@ by the screen, not by the database.
 
 The features are built as JSON text inside PostgreSQL (``json_build_object``)
 and only concatenated here: no ORM objects, no Python loop per row. Each
-audience has its own field list below; none of them carries personal data.
-Every value from the request reaches SQL as a bound parameter.
+audience has its own field list below (the public one is the privacy gate's,
+:mod:`webmap.privacy`, which also says where the public sees a case); none of
+them carries personal data. The filters are the shared expressions of
+:mod:`webmap.models.filters`; every value from the request reaches SQL as a
+bound parameter.
 """
 
 from __future__ import annotations
@@ -21,20 +24,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
+from sqlalchemy import ARRAY, DateTime, Float, String, bindparam, text
 
+from webmap import privacy
 from webmap.extensions import db
-from webmap.maps.audience import Audience
+from webmap.maps.audience import OPERATOR, Audience
 from webmap.maps.params import FeatureQuery
+from webmap.models import filters as fl
 from webmap.models.constants import OPEN_STATUSES
+from webmap.models.filters import CASE, WORK
 
 TILE_PX = 256
 MAX_GRID_PX = 4096  # a view wider than this many pixels is clustered as if zoomed out
 
-ENVELOPE = "ST_MakeEnvelope(:west, :south, :east, :north, 4326)"
 # Where a work counts in the grid: the centre of its bounding box (a point itself; for a
 # line, a fence along a street, the middle of its extent: cheap, and close enough to cluster).
 WORK_X = "(ST_XMin(w.geom::box2d) + ST_XMax(w.geom::box2d)) / 2"
@@ -48,55 +54,82 @@ def _name(locale: str) -> str:
     return "name_en" if locale == "en" else "name_ru"
 
 
+def _fields(sql: dict[str, str], audience: Audience, public: tuple[str, ...], operator: tuple[str, ...]) -> str:
+    names = public if audience.name == "public" else operator
+    return ", ".join(f"'{name}', {sql[name]}" for name in names)
+
+
 def work_feature_sql(audience: Audience, locale: str) -> str:
     """SQL of one work as GeoJSON Feature text (joined with ``work_types t``)."""
-    name = _name(locale)
-    fields = [
-        "'kind', 'work'",
-        "'id', w.id",
-        "'type', w.type_code",
-        "'icon', t.icon",
-        f"'title', t.{name}",
-        "'status', w.status",
-        "'date', to_char(COALESCE(w.done_at, w.created_at) AT TIME ZONE :tz, 'YYYY-MM-DD')",
-        "'anchor', CASE WHEN GeometryType(w.geom) = 'POINT' THEN NULL ELSE json_build_array("
+    sql = {
+        "kind": "'work'",
+        "id": "w.id",
+        "type": "w.type_code",
+        "icon": "t.icon",
+        "title": f"t.{_name(locale)}",
+        "status": "w.status",
+        "date": "to_char(COALESCE(w.done_at, w.created_at) AT TIME ZONE :tz, 'YYYY-MM-DD')",
+        "anchor": "CASE WHEN GeometryType(w.geom) = 'POINT' THEN NULL ELSE json_build_array("
         "round(ST_X(ST_PointOnSurface(w.geom))::numeric, 6), round(ST_Y(ST_PointOnSurface(w.geom))::numeric, 6)) END",
-    ]
-    if audience.name == "operator":
-        fields += ["'crew_id', w.crew_id", "'created', to_char(w.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')"]
+        "crew_id": "w.crew_id",
+        "created": "to_char(w.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
+    }
+    fields = _fields(sql, audience, privacy.MAP_WORK_FIELDS, OPERATOR_WORK_FIELDS)
     return (
         "json_build_object('type', 'Feature', 'id', 'work-' || w.id, "
         "'geometry', ST_AsGeoJSON(w.geom, 6)::json, "
-        f"'properties', json_build_object({', '.join(fields)}))::text"
+        f"'properties', json_build_object({fields}))::text"
     )
 
 
-def case_feature_sql(audience: Audience, locale: str) -> str:
-    """SQL of one case as GeoJSON Feature text (joined with ``categories c``)."""
-    name = _name(locale)
-    fields = [
-        "'kind', 'case'",
-        "'id', a.id",
-        "'category', a.category_code",
-        f"'title', c.{name}",
-        "'status', a.status",
-        "'date', to_char(a.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
-    ]
-    if audience.name == "operator":
-        fields += [
-            f"'overdue', (a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline IS NOT NULL AND a.deadline < :now)",
-            "'deadline', to_char(a.deadline AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI')",
-            "'address', a.address",
-            "'precision', a.precision",
-            # the street or stretch a case lies on, drawn as a line (operators only; the public get the point)
-            "'line', ST_AsGeoJSON(a.line, 6)::json",
-            "'placed_by', a.placed_by",
-            "'version', a.version",
-        ]
+OPERATOR_WORK_FIELDS = privacy.MAP_WORK_FIELDS + ("crew_id", "created")
+OPERATOR_CASE_FIELDS = privacy.MAP_CASE_FIELDS + (
+    "overdue",
+    "deadline",
+    "address",
+    "precision",
+    "line",  # the street or stretch a case lies on, drawn as a line (operators only; the public get the point)
+    "placed_by",
+    "version",
+)
+
+
+def case_point_sql(audience: Audience, *, coarse: bool = False) -> tuple[str, dict[str, Any]]:
+    """Where the audience sees a case (``appeals a``): the public where the privacy gate says
+    (``coarse``: its cell, enough for clusters)."""
+    if audience.name == "public":
+        return _public_point_sql(coarse)
+    return "a.point", {}
+
+
+@lru_cache(maxsize=2)
+def _public_point_sql(coarse: bool) -> tuple[str, dict[str, Any]]:
+    point = privacy.coarse_point(CASE) if coarse else privacy.public_point(CASE)
+    return fl.expression_sql(CASE, point, "cpub" if coarse else "pub")
+
+
+def case_feature_sql(audience: Audience, locale: str, point: str = "a.point") -> str:
+    """SQL of one case as GeoJSON Feature text (joined with ``categories c``), drawn at ``point``."""
+    sql = {
+        "kind": "'case'",
+        "id": "a.id",
+        "category": "a.category_code",
+        "title": f"c.{_name(locale)}",
+        "status": "a.status",
+        "date": "to_char(a.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
+        "overdue": f"(a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline IS NOT NULL AND a.deadline < :now)",
+        "deadline": "to_char(a.deadline AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI')",
+        "address": "a.address",
+        "precision": "a.precision",
+        "line": "ST_AsGeoJSON(a.line, 6)::json",
+        "placed_by": "a.placed_by",
+        "version": "a.version",
+    }
+    fields = _fields(sql, audience, privacy.MAP_CASE_FIELDS, OPERATOR_CASE_FIELDS)
     return (
         "json_build_object('type', 'Feature', 'id', 'case-' || a.id, "
-        "'geometry', ST_AsGeoJSON(a.point, 6)::json, "
-        f"'properties', json_build_object({', '.join(fields)}))::text"
+        f"'geometry', ST_AsGeoJSON({point}, 6)::json, "
+        f"'properties', json_build_object({fields}))::text"
     )
 
 
@@ -108,9 +141,13 @@ def _sql_tuple(values: tuple[str, ...]) -> str:
 
 @dataclass
 class Filters:
-    works: list[str] = field(default_factory=list)
-    cases: list[str] = field(default_factory=list)
+    """The WHERE of each layer as SQL text, their parameters, and where a case is drawn."""
+
+    works: str = "true"
+    cases: str = "true"
     params: dict[str, Any] = field(default_factory=dict)
+    case_point: str = "a.point"
+    coarse_case_point: str = "a.point"  # for clusters
 
 
 @dataclass(frozen=True)
@@ -122,43 +159,124 @@ class MapSettings:
     locale: str = "ru"
 
 
-def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime) -> Filters:
-    f = Filters()
-    b = q.bbox
-    f.params.update(west=b.west, south=b.south, east=b.east, north=b.north, tz=settings.tz, now=now)
-    f.works += [f"w.geom && {ENVELOPE}", "w.status = ANY(:work_statuses)"]
-    f.cases += [f"a.point && {ENVELOPE}", "a.status = ANY(:case_statuses)"]
-    f.params.update(work_statuses=list(q.work_statuses), case_statuses=list(q.case_statuses))
-    if q.work_types:
-        f.works.append("w.type_code = ANY(:work_types)")
-        f.params["work_types"] = list(q.work_types)
-    if q.categories:
-        f.cases.append("a.category_code = ANY(:categories)")
-        f.params["categories"] = list(q.categories)
-    if q.district:
-        f.works.append("ST_Intersects(w.geom, (SELECT geom FROM districts WHERE code = :district))")
-        f.cases.append("a.district_id = (SELECT id FROM districts WHERE code = :district)")
-        f.params["district"] = q.district
+# The request's values reach the cached SQL as these named parameters.
+P_WEST, P_SOUTH, P_EAST, P_NORTH = (
+    bindparam(n, type_=Float(), required=False) for n in ("west", "south", "east", "north")
+)
+P_WORK_STATUSES = bindparam("work_statuses", type_=ARRAY(String()), required=False)
+P_CASE_STATUSES = bindparam("case_statuses", type_=ARRAY(String()), required=False)
+P_WORK_TYPES = bindparam("work_types", type_=ARRAY(String()), required=False)
+P_CATEGORIES = bindparam("categories", type_=ARRAY(String()), required=False)
+P_DISTRICT = bindparam("district", type_=String(), required=False)
+P_FROM = bindparam("date_from", type_=DateTime(timezone=True), required=False)
+P_TO = bindparam("date_to", type_=DateTime(timezone=True), required=False)
+P_OLD_CUT = bindparam("old_cut", type_=DateTime(timezone=True), required=False)
+P_NOW = bindparam("now", type_=DateTime(timezone=True), required=False)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Which filters a map query has: the SQL is built and compiled once per shape."""
+
+    public: bool
+    work_types: bool
+    categories: bool
+    district: bool
+    date_from: bool
+    date_to: bool
+    include_old: bool
+    overdue_only: bool
+
+
+def work_conditions(s: Shape) -> list[Any]:
+    """The works a map query of shape ``s`` selects, as expressions on ``works w``."""
+    view = (P_WEST, P_SOUTH, P_EAST, P_NORTH)
+    out = [fl.in_bbox(WORK.geom, *view), fl.work_status_in(WORK, P_WORK_STATUSES)]
+    if s.public:
+        out.append(fl.work_status_in(WORK, privacy.WORK_STATUSES))
+    if not s.include_old:
+        out.append(fl.work_not_old(WORK, P_OLD_CUT))
+    if s.work_types:
+        out.append(fl.work_of_types(WORK, P_WORK_TYPES))
+    if s.district:
+        out.append(fl.work_in_district_code(WORK, P_DISTRICT))
+    if s.date_from or s.date_to:
+        out.append(fl.in_period(fl.work_date(WORK), P_FROM if s.date_from else None, P_TO if s.date_to else None))
+    return out
+
+
+def case_conditions(s: Shape) -> list[Any]:
+    """The cases a map query of shape ``s`` selects, as expressions on ``appeals a`` (the public's
+    by their public point, and only those the privacy gate shows)."""
+    view = (P_WEST, P_SOUTH, P_EAST, P_NORTH)
+    out = [fl.case_status_in(CASE, P_CASE_STATUSES)]
+    if s.public:
+        out.append(privacy.public_point_in_bbox(CASE, *view))
+        out.append(fl.case_status_in(CASE, privacy.CASE_STATUSES))
+        out.append(fl.case_placed(CASE))
+    else:
+        out.append(fl.in_bbox(CASE.point, *view))
+    if not s.include_old:
+        out.append(fl.case_not_old_fixed(CASE, P_OLD_CUT))
+    if s.categories:
+        out.append(fl.case_in_categories(CASE, P_CATEGORIES))
+    if s.district:
+        out.append(fl.case_in_district_code(CASE, P_DISTRICT))
+    if s.date_from or s.date_to:
+        out.append(fl.case_received(CASE, P_FROM if s.date_from else None, P_TO if s.date_to else None))
+    if s.overdue_only:
+        out.append(fl.case_overdue(CASE, OPEN_STATUSES, P_NOW))
+    return out
+
+
+@lru_cache(maxsize=256)
+def _where(s: Shape) -> tuple[str, str, dict[str, Any]]:
+    works, work_params = fl.to_sql(WORK, *work_conditions(s), prefix="w")
+    cases, case_params = fl.to_sql(CASE, *case_conditions(s), prefix="a")
+    constants = {k: v for k, v in {**work_params, **case_params}.items() if k.startswith(("w_", "a_"))}
+    return works, cases, constants
+
+
+def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audience: Audience) -> Filters:
+    public = audience.name == "public"
+    shape = Shape(
+        public=public,
+        work_types=bool(q.work_types),
+        categories=bool(q.categories),
+        district=bool(q.district),
+        date_from=q.date_from is not None,
+        date_to=q.date_to is not None,
+        include_old=q.include_old,
+        overdue_only=q.overdue_only,
+    )
+    works, cases, constants = _where(shape)
     zone = ZoneInfo(settings.tz)
-    if q.date_from:
-        f.params["date_from"] = datetime.combine(q.date_from, time(), zone)
-        f.works.append("COALESCE(w.done_at, w.created_at) >= :date_from")
-        f.cases.append("a.created_at >= :date_from")
-    if q.date_to:
-        f.params["date_to"] = datetime.combine(q.date_to + timedelta(days=1), time(), zone)
-        f.works.append("COALESCE(w.done_at, w.created_at) < :date_to")
-        f.cases.append("a.created_at < :date_to")
-    if not q.include_old:
-        f.params["old_cut"] = now - timedelta(days=settings.fixed_max_age_days)
-        f.works.append("(w.done_at IS NULL OR w.done_at >= :old_cut)")  # done_at is set iff done
-        f.cases.append("NOT (a.status = 'done' AND a.closed_at IS NOT NULL AND a.closed_at < :old_cut)")
-    if q.overdue_only:
-        f.cases.append(f"a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline < :now")
-    return f
+    b = q.bbox
+    params: dict[str, Any] = {
+        **constants,
+        "tz": settings.tz,
+        "now": now,
+        "west": b.west,
+        "south": b.south,
+        "east": b.east,
+        "north": b.north,
+        "work_statuses": list(q.work_statuses),
+        "case_statuses": list(q.case_statuses),
+        "work_types": list(q.work_types),
+        "categories": list(q.categories),
+        "district": q.district,
+        "date_from": datetime.combine(q.date_from, time(), zone) if q.date_from else None,
+        "date_to": datetime.combine(q.date_to + timedelta(days=1), time(), zone) if q.date_to else None,
+        "old_cut": privacy.old_cut(now, settings.fixed_max_age_days),
+    }
+    point, point_params = case_point_sql(audience)
+    coarse, coarse_params = case_point_sql(audience, coarse=True)
+    params.update(point_params, **coarse_params)
+    return Filters(works=works, cases=cases, params=params, case_point=point, coarse_case_point=coarse)
 
 
-def _count(table_sql: str, where: list[str], params: dict[str, Any], limit: int) -> int:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table_sql} WHERE {' AND '.join(where)} LIMIT :lim) s"
+def _count(table_sql: str, where: str, params: dict[str, Any], limit: int) -> int:
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table_sql} WHERE {where} LIMIT :lim) s"
     return db.session.execute(text(sql), {**params, "lim": limit}).scalar_one()
 
 
@@ -172,10 +290,10 @@ def _fetch(
 ) -> list[str]:
     out: list[str] = []
     if "works" in q.layers and work_ids != []:
-        where = list(f.works) + (["w.id = ANY(:work_ids)"] if work_ids else [])
+        where = f.works + (" AND w.id = ANY(:work_ids)" if work_ids else "")
         sql = (
             f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w "
-            f"JOIN work_types t ON t.code = w.type_code WHERE {' AND '.join(where)} ORDER BY w.id LIMIT :lim"
+            f"JOIN work_types t ON t.code = w.type_code WHERE {where} ORDER BY w.id LIMIT :lim"
         )
         out += (
             db.session.execute(text(sql), {**f.params, "work_ids": work_ids or [], "lim": settings.max_features})
@@ -183,10 +301,10 @@ def _fetch(
             .all()
         )
     if "cases" in q.layers and case_ids != []:
-        where = list(f.cases) + (["a.id = ANY(:case_ids)"] if case_ids else [])
+        where = f.cases + (" AND a.id = ANY(:case_ids)" if case_ids else "")
         sql = (
-            f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
-            f"JOIN categories c ON c.code = a.category_code WHERE {' AND '.join(where)} ORDER BY a.id LIMIT :lim"
+            f"SELECT {case_feature_sql(audience, settings.locale, f.case_point)} FROM appeals a "
+            f"JOIN categories c ON c.code = a.category_code WHERE {where} ORDER BY a.id LIMIT :lim"
         )
         out += (
             db.session.execute(text(sql), {**f.params, "case_ids": case_ids or [], "lim": settings.max_features})
@@ -231,16 +349,19 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
     cells: dict[tuple[int, int], Cell] = {}
     queries = []
     if "works" in q.layers:
-        queries.append(
-            ("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {' AND '.join(f.works)}")
-        )
+        queries.append(("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {f.works}"))
     if "cases" in q.layers:
-        queries.append(
-            (
-                "cases",
-                f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {' AND '.join(f.cases)}",
+        # The public's clusters from cells centres: never finer than the public points, with no
+        # lookup per case (zoomed in closer than a cell, clusters sit on the cells' centres).
+        point = f.coarse_case_point
+        if point == "a.point":
+            inner = f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {f.cases}"
+        else:  # each case's point computed once (OFFSET 0 keeps the planner from inlining it twice)
+            inner = (
+                f"SELECT ST_X(p) AS x, ST_Y(p) AS y, id FROM (SELECT {point} AS p, a.id FROM appeals a "
+                f"WHERE {f.cases} OFFSET 0) pub"
             )
-        )
+        queries.append(("cases", inner))
     with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
         rows = []
         for kind, inner in queries:
@@ -299,7 +420,7 @@ def planner(*, index_only: bool) -> Iterator[None]:
 def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
     """The FeatureCollection for a view, as JSON text."""
     now = now or datetime.now(UTC)
-    f = build_filters(q, settings, now)
+    f = build_filters(q, settings, now, audience)
     limit = settings.max_features + 1
     total = 0
     if "works" in q.layers:
@@ -357,12 +478,13 @@ def _cluster(c: Cell, zoom: int, cell_w: float, cell_h: float) -> dict[str, Any]
 
 def case_feature(case_id: int, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
     """One case as Feature text with the audience's fields (the answer to placing it)."""
+    point, params = case_point_sql(audience)
     sql = (
-        f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
+        f"SELECT {case_feature_sql(audience, settings.locale, point)} FROM appeals a "
         "JOIN categories c ON c.code = a.category_code WHERE a.id = :id"
     )
     return db.session.execute(
-        text(sql), {"id": case_id, "tz": settings.tz, "now": now or datetime.now(UTC)}
+        text(sql), {**params, "id": case_id, "tz": settings.tz, "now": now or datetime.now(UTC)}
     ).scalar_one()
 
 
@@ -372,13 +494,11 @@ HEAT_CELL_PX = 12
 def heat_cells(q: FeatureQuery, settings: MapSettings, now: datetime | None = None) -> dict[str, Any]:
     """Open cases in the view counted on a fine grid, for a heat layer (leaflet.heat takes [lat, lon, weight])."""
     q = replace(q, layers=frozenset({"cases"}), case_statuses=OPEN_STATUSES, include_old=True)
-    f = build_filters(q, settings, now or datetime.now(UTC))
+    f = build_filters(q, settings, now or datetime.now(UTC), OPERATOR)
     cell_w, cell_h, _zoom = grid_size(q, HEAT_CELL_PX)
     sql = (
         "SELECT round((sum(ST_Y(a.point)) / count(*))::numeric, 6), round((sum(ST_X(a.point)) / count(*))::numeric, 6), "
-        "count(*) FROM appeals a WHERE "
-        + " AND ".join(f.cases)
-        + " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)"
+        "count(*) FROM appeals a WHERE " + f.cases + " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)"
     )
     with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
         rows = db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()

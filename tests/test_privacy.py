@@ -17,7 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import literal, select
 
-from tests import maps_seed as seed
+from tests import factories
 from webmap import privacy
 from webmap.extensions import db
 from webmap.models import Appeal, SourceMessage
@@ -49,8 +49,13 @@ SECRETS = (AUTHOR, AUTHOR_ID, PHONE, "912 345", EMAIL, "ПОС-СЕКРЕТ", "�
 SECRETS += PRIVATE_LINKS + ("75.59296",)  # and the house's own longitude
 
 
+def _case(*args: Any, status: str = "in_work", **kwargs: Any) -> Any:
+    """A case, in work unless said otherwise (what the public map shows by default)."""
+    return factories.appeal(*args, status=status, **kwargs)
+
+
 def _message(text: str, channel: str, url: str | None = None) -> SourceMessage:
-    return seed.message(f"{text} {PHONE} {EMAIL}", channel=channel, author=AUTHOR, author_id=AUTHOR_ID, url=url)
+    return factories.message(f"{text} {PHONE} {EMAIL}", channel=channel, author=AUTHOR, author_id=AUTHOR_ID, url=url)
 
 
 def _period() -> dict[str, str]:
@@ -62,34 +67,30 @@ def _period() -> dict[str, str]:
 def town(app_ctx: None) -> dict[str, Any]:
     """Cases and works of every kind the gate tells apart, at or near one house."""
     c: dict[str, Any] = {}
-    c["private"] = seed.appeal(
+    c["private"] = _case(
         *HOUSE,
         address=ADDRESS,
         messages=[_message(POS_TEXT, "pos"), _message(RECEPTION_TEXT, "reception"), _message(PHONE_TEXT, "phone")],
     )
-    c["links"] = seed.appeal(
-        *HOUSE, messages=[_message("пост", "vk", url) for url in PRIVATE_LINKS[:2] + PRIVATE_LINKS[3:]]
-    )
+    c["links"] = _case(*HOUSE, messages=[_message("пост", "vk", url) for url in PRIVATE_LINKS[:2] + PRIVATE_LINKS[3:]])
     c["links"].messages.append(_message("чат", "telegram", PRIVATE_LINKS[2]))
-    c["reception_accepted"] = seed.appeal(
-        *NEAR_HOUSE, status="accepted", messages=[_message(RECEPTION_TEXT, "reception")]
-    )
-    c["public"] = seed.appeal(*NEAR_HOUSE, messages=[_message("Яма", "vk", PUBLIC_POST), _message(POS_TEXT, "pos")])
-    c["marked"] = seed.appeal(*HOUSE, status="done", messages=[_message(POS_TEXT, "pos")])
-    c["new"] = seed.appeal(*NEAR_HOUSE, status="new", messages=[_message("Яма", "vk", "https://vk.com/wall-1_3")])
-    c["rejected"] = seed.appeal(*NEAR_HOUSE, status="rejected", messages=[_message(PHONE_TEXT, "phone")])
-    c["reception_new"] = seed.appeal(*HOUSE, status="new", messages=[_message(RECEPTION_TEXT, "reception")])
+    c["reception_accepted"] = _case(*NEAR_HOUSE, status="accepted", messages=[_message(RECEPTION_TEXT, "reception")])
+    c["public"] = _case(*NEAR_HOUSE, messages=[_message("Яма", "vk", PUBLIC_POST), _message(POS_TEXT, "pos")])
+    c["marked"] = _case(*HOUSE, status="done", messages=[_message(POS_TEXT, "pos")])
+    c["new"] = _case(*NEAR_HOUSE, status="new", messages=[_message("Яма", "vk", "https://vk.com/wall-1_3")])
+    c["rejected"] = _case(*NEAR_HOUSE, status="rejected", messages=[_message(PHONE_TEXT, "phone")])
+    c["reception_new"] = _case(*HOUSE, status="new", messages=[_message(RECEPTION_TEXT, "reception")])
     db.session.flush()
-    c["duplicate"] = seed.appeal(
-        *NEAR_HOUSE, status="duplicate", messages=[_message("ещё", "vk", "https://vk.com/wall-1_4")]
-    )
+    c["duplicate"] = _case(*NEAR_HOUSE, status="duplicate", messages=[_message("ещё", "vk", "https://vk.com/wall-1_4")])
     c["duplicate"].duplicate_of_id = c["public"].id
-    c["old"] = seed.appeal(*NEAR_HOUSE, status="done", messages=[_message("Яма", "vk", "https://vk.com/wall-1_5")])
-    c["old"].created_at = seed.now() - timedelta(days=400)
-    c["old"].closed_at = seed.now() - timedelta(days=390)
+    c["old"] = _case(*NEAR_HOUSE, status="done", messages=[_message("Яма", "vk", "https://vk.com/wall-1_5")])
+    c["old"].created_at = factories.now() - timedelta(days=400)
+    c["old"].closed_at = factories.now() - timedelta(days=390)
     w: dict[str, Any] = {}
-    w["done"] = seed.work(75.5935, 61.7419, note=f"Сделано, спасибо {AUTHOR}, {PHONE}, {EMAIL}", appeals=[c["marked"]])
-    w["planned"] = seed.work(*NEAR_HOUSE, status="planned", appeals=[c["private"]])
+    w["done"] = factories.work(
+        75.5935, 61.7419, note=f"Сделано, спасибо {AUTHOR}, {PHONE}, {EMAIL}", appeals=[c["marked"]]
+    )
+    w["planned"] = factories.work(*NEAR_HOUSE, status="planned", appeals=[c["private"]])
     db.session.flush()
     return {"cases": c, "works": w}
 
@@ -147,7 +148,7 @@ def test_a_view_around_the_house_does_not_find_the_private_case(town, client) ->
 def test_clusters_are_built_from_public_points(app: Any, app_ctx: None, client: FlaskClient, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "WEBMAP_MAP_MAX_FEATURES", 3)
     for i in range(6):
-        seed.appeal(HOUSE[0] + i * 0.00003, HOUSE[1], messages=[_message(POS_TEXT, "pos")])
+        _case(HOUSE[0] + i * 0.00003, HOUSE[1], messages=[_message(POS_TEXT, "pos")])
     db.session.flush()
     query = {"bbox": TOWN, "zoom": 13, "layers": "cases", "case_status": "in_work"}
     fc = client.get("/api/features", query_string=query).get_json()
@@ -220,8 +221,8 @@ def test_public_exports_list_only_what_the_public_map_shows(town, client: FlaskC
 
 
 def test_a_public_export_takes_no_non_public_channel(town, client: FlaskClient) -> None:
-    wall = seed.appeal(*NEAR_HOUSE, messages=[_message("стена", "vk", "https://vk.com/wall777_1")])
-    answered = seed.work(*NEAR_HOUSE, appeals=[wall])
+    wall = _case(*NEAR_HOUSE, messages=[_message("стена", "vk", "https://vk.com/wall777_1")])
+    answered = factories.work(*NEAR_HOUSE, appeals=[wall])
     db.session.flush()
     for channel in ("pos", "reception", "phone", "manual"):
         response = client.get("/dashboard/export/public.geojson", query_string={**_period(), "channel": channel})
@@ -358,7 +359,7 @@ def test_one_redaction_for_every_public_text(app_ctx: None) -> None:
 
 
 def test_unplaced_or_hidden_cases_have_no_public_point(app_ctx: None) -> None:
-    unplaced = seed.appeal(None, None, messages=[_message(POS_TEXT, "pos")])
+    unplaced = _case(None, None, messages=[_message(POS_TEXT, "pos")])
     db.session.flush()
     point = db.session.scalar(select(privacy.public_point(Appeal)).where(Appeal.id == unplaced.id))
     assert point is None
@@ -374,7 +375,7 @@ def test_the_map_and_the_exports_read_the_same_district_and_category_filters(tow
             )
         )
     )
-    seed.appeal(*seed.SCHOOL_2, category="snow", messages=[_message("снег", "vk", "https://vk.com/wall-1_9")])
+    _case(*factories.SCHOOL_2, category="snow", messages=[_message("снег", "vk", "https://vk.com/wall-1_9")])
     for appeal in town["cases"].values():
         appeal.district_id = district.id
     db.session.flush()

@@ -187,7 +187,7 @@ def test_old_done_items_stay_for_the_operator(app_ctx: None, client: FlaskClient
 
 
 def test_public_text_keeps_street_names_that_are_surnames(app_ctx) -> None:
-    from webmap.maps.public_text import public_text
+    from webmap.privacy import public_text
 
     assert public_text("Заменены светильники на Мира и Ленина.") == "Заменены светильники на Мира и Ленина."
     assert public_text("Работы выполнил Иван Сидоров, тел. 8-912-345-67-89") == "Работы выполнил [имя], тел. [телефон]"

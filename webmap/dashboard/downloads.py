@@ -1,8 +1,10 @@
 """Exports: any dashboard table as CSV or XLSX, the filtered cases and works as GeoJSON.
 
 The dashboard's roles get every column. ``public=1`` (and ``/export/public.geojson``)
-needs no login and gives only tables marked public, without personal columns,
-and GeoJSON built from the public property lists of webmap.services.exports.
+needs no login and gives what the privacy gate (webmap.privacy) allows: exactly the
+items the public map shows (``old=1`` for fixed ones older than its age), each case at
+its public point, only the gate's fields and links, never a reception table, and no
+filter by a non-public channel.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from flask import abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from webmap import privacy
 from webmap.auth.roles import has_role, role_required
 from webmap.dashboard import VIEWERS, bp
 from webmap.dashboard.filters import parse
-from webmap.dashboard.tables import BUILDERS, PRIVATE, build, case_group, hotspot_or_404
+from webmap.dashboard.tables import BUILDERS, build, case_group, hotspot_or_404
 from webmap.services import analytics as an
 from webmap.services import exports
 
@@ -43,7 +46,7 @@ def _bad(errors: list[str]) -> Response:
 
 
 def _geojson(layer: str, *, personal: bool) -> Response:
-    parsed = parse(request.args)
+    parsed = parse(request.args, public=not personal)
     if not parsed.ok:
         return _bad(parsed.errors)
     tz = current_app.config["WEBMAP_TIMEZONE"]
@@ -67,9 +70,9 @@ def _geojson(layer: str, *, personal: bool) -> Response:
 
 
 def _table(name: str, fmt: str, *, personal: bool) -> Response:
-    if not personal and name in PRIVATE:
+    if not personal and name in privacy.PRIVATE_TABLES:
         abort(404)
-    parsed = parse(request.args)
+    parsed = parse(request.args, public=not personal)
     if not parsed.ok:
         return _bad(parsed.errors)
     table = build(name, parsed)

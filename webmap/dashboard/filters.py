@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from webmap.extensions import db
 from webmap.models import Category, District
-from webmap.models.constants import CHANNELS
+from webmap.models.constants import CHANNELS, PUBLIC_CHANNELS
 from webmap.services.analytics import STEPS, Filters, HotspotParams
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -105,8 +105,11 @@ def _number(
     return number
 
 
-def parse(args: MultiDict[str, str]) -> Parsed:
-    """Filters and hot-spot settings from ``args``; errors say what was wrong, in the page's language."""
+def parse(args: MultiDict[str, str], *, public: bool = False) -> Parsed:
+    """Filters and hot-spot settings from ``args``; errors say what was wrong, in the page's language.
+
+    ``public``: for a public export, which the privacy gate narrows to what the public map shows
+    (``old=1`` adds fixed items older than the public map's age); only public channels may be asked."""
     tz = current_app.config["WEBMAP_TIMEZONE"]
     errors: list[str] = []
     start, end = default_period(tz)
@@ -135,9 +138,14 @@ def parse(args: MultiDict[str, str]) -> Parsed:
             categories = [c for c in categories if c in known]
 
     channels = _many(args, "channel", errors)
-    if any(c not in CHANNELS for c in channels):
+    known_channels = PUBLIC_CHANNELS if public else CHANNELS
+    if any(c not in known_channels for c in channels):
         errors.append(_("Нет такого канала."))
-        channels = [c for c in channels if c in CHANNELS]
+        channels = [c for c in channels if c in known_channels]
+
+    old = args.get("old", "").strip()
+    if public and old not in ("", "0", "1"):
+        errors.append(_("old: ожидалось 0 или 1."))
 
     step = args.get("step", "").strip() or "month"
     if step not in STEPS:
@@ -159,6 +167,9 @@ def parse(args: MultiDict[str, str]) -> Parsed:
         channels=tuple(sorted(set(channels))),
         step=step,
         tz=tz,
+        public=public,
+        include_old=public and old == "1",
+        fixed_max_age_days=int(current_app.config["WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS"]),
     )
     return Parsed(filters, hotspot, errors)
 
@@ -174,6 +185,8 @@ def query_args(f: Filters, hotspot: HotspotParams | None = None) -> dict[str, An
         args["channel"] = list(f.channels)
     if f.step != "month":
         args["step"] = f.step
+    if f.public and f.include_old:
+        args["old"] = "1"
     if hotspot is not None and hotspot != HotspotParams():
         args.update(eps=_plain(hotspot.eps), minpoints=hotspot.minpoints, distance=_plain(hotspot.distance))
     return args

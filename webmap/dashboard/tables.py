@@ -81,9 +81,6 @@ BUILDERS: dict[str, Callable[[Parsed], Table]] = {
 }
 
 
-PRIVATE = frozenset({"receptions", "receptions_people", "receptions_categories"})  # never public, even counted
-
-
 def _cases_export(parsed: Parsed) -> Table:
     group = case_group(request.args.get("group"))
     rank = request.args.get("hotspot", "")

@@ -1,15 +1,17 @@
 """Who looks at a map, and what each of them may ask for and see.
 
-The public sees completed works and cases in work, never a new, rejected or
-duplicate case; the operator sees everything. Field sets are chosen in
-:mod:`webmap.maps.features` by the audience's ``name``; personal data is in
-neither (the operator reads it on the case page, not on the map).
+The public sees what :mod:`webmap.privacy` allows (completed works and cases in work,
+never a new, rejected or duplicate case, each case where the gate places it); the
+operator sees everything. Field sets are chosen in :mod:`webmap.maps.features` by the
+audience's ``name``; personal data is in neither (the operator reads it on the case
+page, not on the map).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from webmap import privacy
 from webmap.models.constants import APPEAL_STATUSES, OPEN_STATUSES, WORK_STATUSES
 
 LAYERS = ("works", "cases")
@@ -30,10 +32,10 @@ class Audience:
 PUBLIC = Audience(
     name="public",
     default_layers=("works", "cases"),
-    work_statuses=("in_work", "done"),
-    default_work_statuses=("done",),
-    case_statuses=("accepted", "in_work", "done"),
-    default_case_statuses=("in_work",),
+    work_statuses=privacy.WORK_STATUSES,
+    default_work_statuses=privacy.DEFAULT_WORK_STATUSES,
+    case_statuses=privacy.CASE_STATUSES,
+    default_case_statuses=privacy.DEFAULT_CASE_STATUSES,
     hides_old_fixed=True,
     may_filter_overdue=False,
 )

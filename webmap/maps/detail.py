@@ -1,10 +1,11 @@
 """One work or case as the public popup shows it: what, where, when, and who asked.
 
 Only items the public map shows have a public detail (a planned work or a
-new, rejected or duplicate case answers None, so ids cannot be probed). The
-"where" comes from the gazetteer (the nearest house or street), never from a
-resident's words; notes are redacted; sources name their channel and link a
-public post only.
+new, rejected or duplicate case answers None, so ids cannot be probed). What
+each carries is the privacy gate's (:mod:`webmap.privacy`): the "where" comes
+from the gazetteer (the nearest house, or only the street for a case known from
+non-public channels), never from a resident's words; notes are redacted;
+sources name their channel and link a public post only.
 """
 
 from __future__ import annotations
@@ -15,15 +16,12 @@ from typing import Any
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
+from webmap import privacy
 from webmap.extensions import db
-from webmap.maps.audience import PUBLIC
-from webmap.maps.public_text import public_post_url, public_text, source_label
 from webmap.models import Appeal, SourceMessage, Work, WorkPhoto, work_appeals
-
-NEAR_HOUSE_M = 80
-NEAR_STREET_M = 250
+from webmap.privacy import public_text
 
 
 def status_label(kind: str, status: str) -> str:
@@ -42,53 +40,13 @@ def status_label(kind: str, status: str) -> str:
 
 
 def where(lon: float, lat: float) -> str | None:
-    """The nearest house (within 80 m) or street (within 250 m), and the district, from the gazetteer."""
-    params = {"lon": lon, "lat": lat}
-    point = "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
-    house = db.session.execute(
-        text(
-            f"SELECT full_name, ST_Distance(geom::geography, {point}::geography) FROM addresses "
-            f"ORDER BY geom <-> {point} LIMIT 1"
-        ),
-        params,
-    ).first()
-    place = None
-    if house and house[1] <= NEAR_HOUSE_M:
-        place = house[0]
-    else:
-        street = db.session.execute(
-            text(
-                f"SELECT full_name, ST_Distance(geom::geography, {point}::geography) FROM streets "
-                f"ORDER BY geom <-> {point} LIMIT 1"
-            ),
-            params,
-        ).first()
-        if street and street[1] <= NEAR_STREET_M:
-            place = street[0]
-    district = db.session.execute(
-        text(f"SELECT name FROM districts WHERE ST_Contains(geom, {point}) LIMIT 1"), params
-    ).scalar()
-    if place and district:
-        return f"{place} ({district})"
-    return place or district
+    """The nearest house (within 80 m) or street (within 250 m), and the district: for a place
+    already public (a work) or for staff."""
+    return privacy.public_place(lon, lat, houses=True)
 
 
 def _sources(messages: list[SourceMessage]) -> list[dict[str, Any]]:
-    """Each public post with its link; non-public channels by name and count, without text."""
-    out: list[dict[str, Any]] = []
-    counted: dict[str, dict[str, Any]] = {}
-    for message in messages:
-        url = public_post_url(message.channel, message.url)
-        if url:
-            out.append({"channel": message.channel, "label": source_label(message.channel), "url": url})
-            continue
-        key = message.channel if message.channel in ("vk", "telegram", "ok", "pos", "reception", "phone") else "other"
-        entry = counted.get(key)
-        if entry is None:
-            entry = counted[key] = {"channel": key, "label": source_label(key), "count": 0}
-            out.append(entry)
-        entry["count"] += 1
-    return out
+    return privacy.public_sources((m.channel, m.url) for m in messages)
 
 
 def _point(geom_json: str) -> tuple[float, float]:
@@ -102,7 +60,7 @@ def _iso(value: Any) -> str | None:
 def public_work(work_id: int, locale: str = "ru") -> dict[str, Any] | None:
     row = db.session.execute(
         select(Work, func.ST_AsGeoJSON(Work.geom, 6), func.ST_AsGeoJSON(func.ST_PointOnSurface(Work.geom), 6)).where(
-            Work.id == work_id, Work.status.in_(PUBLIC.work_statuses)
+            Work.id == work_id, Work.status.in_(privacy.WORK_STATUSES)
         )
     ).first()
     if row is None:
@@ -140,7 +98,7 @@ def public_work(work_id: int, locale: str = "ru") -> dict[str, Any] | None:
                 if work.done_at
                 else _("в работе с %(date)s", date=format_date(work.created_at, "long"))
             ),
-            "where": where(lon, lat),
+            "where": where(lon, lat),  # a work's place is public
             "note": public_text(work.public_note),
             "sources": _sources(messages),
             "cases": len(work.appeals),
@@ -151,14 +109,21 @@ def public_work(work_id: int, locale: str = "ru") -> dict[str, Any] | None:
 
 def public_case(case_id: int, locale: str = "ru") -> dict[str, Any] | None:
     row = db.session.execute(
-        select(Appeal, func.ST_AsGeoJSON(Appeal.point, 6)).where(
-            Appeal.id == case_id, Appeal.status.in_(PUBLIC.case_statuses), Appeal.point.is_not(None)
-        )
+        select(
+            Appeal,
+            func.ST_AsGeoJSON(privacy.public_point(Appeal), 6),
+            func.ST_X(Appeal.point),
+            func.ST_Y(Appeal.point),
+            privacy.reported_publicly(Appeal) | privacy.marking_work_point(Appeal).is_not(None),
+        ).where(Appeal.id == case_id, Appeal.status.in_(privacy.CASE_STATUSES), Appeal.point.is_not(None))
     ).first()
     if row is None:
         return None
-    case, geometry = row
-    lon, lat = _point(geometry)
+    case, geometry, own_lon, own_lat, disclosed = row
+    if disclosed:  # a public post or a work already shows the place: name its house
+        where = privacy.public_place(*_point(geometry), houses=True)
+    else:  # known only from non-public channels: its street and district, never the house
+        where = privacy.public_place(own_lon, own_lat, houses=False)
     title = case.category.name_en if locale == "en" else case.category.name_ru
     return {
         "type": "Feature",
@@ -178,7 +143,7 @@ def public_case(case_id: int, locale: str = "ru") -> dict[str, Any] | None:
                 if case.status == "done" and case.closed_at
                 else _("поступило %(date)s", date=format_date(case.created_at, "long"))
             ),
-            "where": where(lon, lat),
+            "where": where,
             "note": public_text(case.public_note),
             "sources": _sources(list(case.messages)),
         },

@@ -9,8 +9,11 @@ by the screen, not by the database.
 
 The features are built as JSON text inside PostgreSQL (``json_build_object``)
 and only concatenated here: no ORM objects, no Python loop per row. Each
-audience has its own field list below; none of them carries personal data.
-Every value from the request reaches SQL as a bound parameter.
+audience has its own field list below (the public one is the privacy gate's,
+:mod:`webmap.privacy`, which also says where the public sees a case); none of
+them carries personal data. The filters are the shared expressions of
+:mod:`webmap.models.filters`; every value from the request reaches SQL as a
+bound parameter.
 """
 
 from __future__ import annotations
@@ -26,15 +29,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
+from webmap import privacy
 from webmap.extensions import db
-from webmap.maps.audience import Audience
+from webmap.maps.audience import OPERATOR, Audience
 from webmap.maps.params import FeatureQuery
+from webmap.models import filters as fl
 from webmap.models.constants import OPEN_STATUSES
+from webmap.models.filters import CASE, WORK
 
 TILE_PX = 256
 MAX_GRID_PX = 4096  # a view wider than this many pixels is clustered as if zoomed out
 
-ENVELOPE = "ST_MakeEnvelope(:west, :south, :east, :north, 4326)"
 # Where a work counts in the grid: the centre of its bounding box (a point itself; for a
 # line, a fence along a street, the middle of its extent: cheap, and close enough to cluster).
 WORK_X = "(ST_XMin(w.geom::box2d) + ST_XMax(w.geom::box2d)) / 2"
@@ -48,53 +53,66 @@ def _name(locale: str) -> str:
     return "name_en" if locale == "en" else "name_ru"
 
 
+def _fields(sql: dict[str, str], audience: Audience, public: tuple[str, ...], operator: tuple[str, ...]) -> str:
+    names = public if audience.name == "public" else operator
+    return ", ".join(f"'{name}', {sql[name]}" for name in names)
+
+
 def work_feature_sql(audience: Audience, locale: str) -> str:
     """SQL of one work as GeoJSON Feature text (joined with ``work_types t``)."""
-    name = _name(locale)
-    fields = [
-        "'kind', 'work'",
-        "'id', w.id",
-        "'type', w.type_code",
-        "'icon', t.icon",
-        f"'title', t.{name}",
-        "'status', w.status",
-        "'date', to_char(COALESCE(w.done_at, w.created_at) AT TIME ZONE :tz, 'YYYY-MM-DD')",
-        "'anchor', CASE WHEN GeometryType(w.geom) = 'POINT' THEN NULL ELSE json_build_array("
+    sql = {
+        "kind": "'work'",
+        "id": "w.id",
+        "type": "w.type_code",
+        "icon": "t.icon",
+        "title": f"t.{_name(locale)}",
+        "status": "w.status",
+        "date": "to_char(COALESCE(w.done_at, w.created_at) AT TIME ZONE :tz, 'YYYY-MM-DD')",
+        "anchor": "CASE WHEN GeometryType(w.geom) = 'POINT' THEN NULL ELSE json_build_array("
         "round(ST_X(ST_PointOnSurface(w.geom))::numeric, 6), round(ST_Y(ST_PointOnSurface(w.geom))::numeric, 6)) END",
-    ]
-    if audience.name == "operator":
-        fields += ["'crew_id', w.crew_id", "'created', to_char(w.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')"]
+        "crew_id": "w.crew_id",
+        "created": "to_char(w.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
+    }
+    fields = _fields(sql, audience, privacy.MAP_WORK_FIELDS, OPERATOR_WORK_FIELDS)
     return (
         "json_build_object('type', 'Feature', 'id', 'work-' || w.id, "
         "'geometry', ST_AsGeoJSON(w.geom, 6)::json, "
-        f"'properties', json_build_object({', '.join(fields)}))::text"
+        f"'properties', json_build_object({fields}))::text"
     )
 
 
-def case_feature_sql(audience: Audience, locale: str) -> str:
-    """SQL of one case as GeoJSON Feature text (joined with ``categories c``)."""
-    name = _name(locale)
-    fields = [
-        "'kind', 'case'",
-        "'id', a.id",
-        "'category', a.category_code",
-        f"'title', c.{name}",
-        "'status', a.status",
-        "'date', to_char(a.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
-    ]
-    if audience.name == "operator":
-        fields += [
-            f"'overdue', (a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline IS NOT NULL AND a.deadline < :now)",
-            "'deadline', to_char(a.deadline AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI')",
-            "'address', a.address",
-            "'precision', a.precision",
-            "'placed_by', a.placed_by",
-            "'version', a.version",
-        ]
+OPERATOR_WORK_FIELDS = privacy.MAP_WORK_FIELDS + ("crew_id", "created")
+OPERATOR_CASE_FIELDS = privacy.MAP_CASE_FIELDS + ("overdue", "deadline", "address", "precision", "placed_by", "version")
+
+
+def case_point_sql(audience: Audience) -> tuple[str, dict[str, Any]]:
+    """Where the audience sees a case (``appeals a``): the public where the privacy gate says."""
+    if audience.name == "public":
+        return fl.expression_sql(CASE, privacy.public_point(CASE), "pub")
+    return "a.point", {}
+
+
+def case_feature_sql(audience: Audience, locale: str, point: str = "a.point") -> str:
+    """SQL of one case as GeoJSON Feature text (joined with ``categories c``), drawn at ``point``."""
+    sql = {
+        "kind": "'case'",
+        "id": "a.id",
+        "category": "a.category_code",
+        "title": f"c.{_name(locale)}",
+        "status": "a.status",
+        "date": "to_char(a.created_at AT TIME ZONE :tz, 'YYYY-MM-DD')",
+        "overdue": f"(a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline IS NOT NULL AND a.deadline < :now)",
+        "deadline": "to_char(a.deadline AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI')",
+        "address": "a.address",
+        "precision": "a.precision",
+        "placed_by": "a.placed_by",
+        "version": "a.version",
+    }
+    fields = _fields(sql, audience, privacy.MAP_CASE_FIELDS, OPERATOR_CASE_FIELDS)
     return (
         "json_build_object('type', 'Feature', 'id', 'case-' || a.id, "
-        "'geometry', ST_AsGeoJSON(a.point, 6)::json, "
-        f"'properties', json_build_object({', '.join(fields)}))::text"
+        f"'geometry', ST_AsGeoJSON({point}, 6)::json, "
+        f"'properties', json_build_object({fields}))::text"
     )
 
 
@@ -106,9 +124,12 @@ def _sql_tuple(values: tuple[str, ...]) -> str:
 
 @dataclass
 class Filters:
-    works: list[str] = field(default_factory=list)
-    cases: list[str] = field(default_factory=list)
+    """The WHERE of each layer as SQL text, their parameters, and where a case is drawn."""
+
+    works: str = "true"
+    cases: str = "true"
     params: dict[str, Any] = field(default_factory=dict)
+    case_point: str = "a.point"
 
 
 @dataclass(frozen=True)
@@ -120,43 +141,77 @@ class MapSettings:
     locale: str = "ru"
 
 
-def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime) -> Filters:
-    f = Filters()
+def work_conditions(q: FeatureQuery, settings: MapSettings, now: datetime, audience: Audience) -> list[Any]:
+    """The works a map query selects, as expressions on ``works w``."""
     b = q.bbox
-    f.params.update(west=b.west, south=b.south, east=b.east, north=b.north, tz=settings.tz, now=now)
-    f.works += [f"w.geom && {ENVELOPE}", "w.status = ANY(:work_statuses)"]
-    f.cases += [f"a.point && {ENVELOPE}", "a.status = ANY(:case_statuses)"]
-    f.params.update(work_statuses=list(q.work_statuses), case_statuses=list(q.case_statuses))
-    if q.work_types:
-        f.works.append("w.type_code = ANY(:work_types)")
-        f.params["work_types"] = list(q.work_types)
-    if q.categories:
-        f.cases.append("a.category_code = ANY(:categories)")
-        f.params["categories"] = list(q.categories)
-    if q.district:
-        f.works.append("ST_Intersects(w.geom, (SELECT geom FROM districts WHERE code = :district))")
-        f.cases.append("a.district_id = (SELECT id FROM districts WHERE code = :district)")
-        f.params["district"] = q.district
     zone = ZoneInfo(settings.tz)
-    if q.date_from:
-        f.params["date_from"] = datetime.combine(q.date_from, time(), zone)
-        f.works.append("COALESCE(w.done_at, w.created_at) >= :date_from")
-        f.cases.append("a.created_at >= :date_from")
-    if q.date_to:
-        f.params["date_to"] = datetime.combine(q.date_to + timedelta(days=1), time(), zone)
-        f.works.append("COALESCE(w.done_at, w.created_at) < :date_to")
-        f.cases.append("a.created_at < :date_to")
-    if not q.include_old:
-        f.params["old_cut"] = now - timedelta(days=settings.fixed_max_age_days)
-        f.works.append("(w.done_at IS NULL OR w.done_at >= :old_cut)")  # done_at is set iff done
-        f.cases.append("NOT (a.status = 'done' AND a.closed_at IS NOT NULL AND a.closed_at < :old_cut)")
+    out = [fl.in_bbox(WORK.geom, b.west, b.south, b.east, b.north), fl.work_status_in(WORK, q.work_statuses)]
+    if audience.name == "public":
+        out.append(
+            privacy.visible_work(
+                WORK,
+                now=now,
+                max_age_days=settings.fixed_max_age_days,
+                include_old=q.include_old,
+                statuses=q.work_statuses,
+            )
+        )
+    elif not q.include_old:
+        out.append(fl.work_not_old(WORK, privacy.old_cut(now, settings.fixed_max_age_days)))
+    if q.work_types:
+        out.append(fl.work_of_types(WORK, q.work_types))
+    if q.district:
+        out.append(fl.work_in_district_code(WORK, q.district))
+    start = datetime.combine(q.date_from, time(), zone) if q.date_from else None
+    end = datetime.combine(q.date_to + timedelta(days=1), time(), zone) if q.date_to else None
+    if start or end:
+        out.append(fl.in_period(fl.work_date(WORK), start, end))
+    return out
+
+
+def case_conditions(q: FeatureQuery, settings: MapSettings, now: datetime, audience: Audience) -> list[Any]:
+    """The cases a map query selects, as expressions on ``appeals a`` (the public's by their public point)."""
+    b = q.bbox
+    zone = ZoneInfo(settings.tz)
+    out = [fl.case_status_in(CASE, q.case_statuses)]
+    if audience.name == "public":
+        out.append(privacy.public_point_in_bbox(CASE, b.west, b.south, b.east, b.north))
+        out.append(
+            privacy.visible_case(
+                CASE,
+                now=now,
+                max_age_days=settings.fixed_max_age_days,
+                include_old=q.include_old,
+                statuses=q.case_statuses,
+            )
+        )
+    else:
+        out.append(fl.in_bbox(CASE.point, b.west, b.south, b.east, b.north))
+        if not q.include_old:
+            out.append(fl.case_not_old_fixed(CASE, privacy.old_cut(now, settings.fixed_max_age_days)))
+    if q.categories:
+        out.append(fl.case_in_categories(CASE, q.categories))
+    if q.district:
+        out.append(fl.case_in_district_code(CASE, q.district))
+    start = datetime.combine(q.date_from, time(), zone) if q.date_from else None
+    end = datetime.combine(q.date_to + timedelta(days=1), time(), zone) if q.date_to else None
+    if start or end:
+        out.append(fl.case_received(CASE, start, end))
     if q.overdue_only:
-        f.cases.append(f"a.status IN {_sql_tuple(OPEN_STATUSES)} AND a.deadline < :now")
-    return f
+        out.append(fl.case_overdue(CASE, OPEN_STATUSES, now))
+    return out
 
 
-def _count(table_sql: str, where: list[str], params: dict[str, Any], limit: int) -> int:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table_sql} WHERE {' AND '.join(where)} LIMIT :lim) s"
+def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audience: Audience) -> Filters:
+    works, work_params = fl.to_sql(WORK, *work_conditions(q, settings, now, audience), prefix="w")
+    cases, case_params = fl.to_sql(CASE, *case_conditions(q, settings, now, audience), prefix="a")
+    point, point_params = case_point_sql(audience)
+    params = {"tz": settings.tz, "now": now, **work_params, **case_params, **point_params}
+    return Filters(works=works, cases=cases, params=params, case_point=point)
+
+
+def _count(table_sql: str, where: str, params: dict[str, Any], limit: int) -> int:
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table_sql} WHERE {where} LIMIT :lim) s"
     return db.session.execute(text(sql), {**params, "lim": limit}).scalar_one()
 
 
@@ -170,10 +225,10 @@ def _fetch(
 ) -> list[str]:
     out: list[str] = []
     if "works" in q.layers and work_ids != []:
-        where = list(f.works) + (["w.id = ANY(:work_ids)"] if work_ids else [])
+        where = f.works + (" AND w.id = ANY(:work_ids)" if work_ids else "")
         sql = (
             f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w "
-            f"JOIN work_types t ON t.code = w.type_code WHERE {' AND '.join(where)} ORDER BY w.id LIMIT :lim"
+            f"JOIN work_types t ON t.code = w.type_code WHERE {where} ORDER BY w.id LIMIT :lim"
         )
         out += (
             db.session.execute(text(sql), {**f.params, "work_ids": work_ids or [], "lim": settings.max_features})
@@ -181,10 +236,10 @@ def _fetch(
             .all()
         )
     if "cases" in q.layers and case_ids != []:
-        where = list(f.cases) + (["a.id = ANY(:case_ids)"] if case_ids else [])
+        where = f.cases + (" AND a.id = ANY(:case_ids)" if case_ids else "")
         sql = (
-            f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
-            f"JOIN categories c ON c.code = a.category_code WHERE {' AND '.join(where)} ORDER BY a.id LIMIT :lim"
+            f"SELECT {case_feature_sql(audience, settings.locale, f.case_point)} FROM appeals a "
+            f"JOIN categories c ON c.code = a.category_code WHERE {where} ORDER BY a.id LIMIT :lim"
         )
         out += (
             db.session.execute(text(sql), {**f.params, "case_ids": case_ids or [], "lim": settings.max_features})
@@ -229,16 +284,16 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
     cells: dict[tuple[int, int], Cell] = {}
     queries = []
     if "works" in q.layers:
-        queries.append(
-            ("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {' AND '.join(f.works)}")
-        )
+        queries.append(("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {f.works}"))
     if "cases" in q.layers:
-        queries.append(
-            (
-                "cases",
-                f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {' AND '.join(f.cases)}",
+        if f.case_point == "a.point":
+            inner = f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {f.cases}"
+        else:  # each case's public point computed once (OFFSET 0 keeps the planner from inlining it twice)
+            inner = (
+                f"SELECT ST_X(p) AS x, ST_Y(p) AS y, id FROM (SELECT {f.case_point} AS p, a.id FROM appeals a "
+                f"WHERE {f.cases} OFFSET 0) pub"
             )
-        )
+        queries.append(("cases", inner))
     with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
         rows = []
         for kind, inner in queries:
@@ -297,7 +352,7 @@ def planner(*, index_only: bool) -> Iterator[None]:
 def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
     """The FeatureCollection for a view, as JSON text."""
     now = now or datetime.now(UTC)
-    f = build_filters(q, settings, now)
+    f = build_filters(q, settings, now, audience)
     limit = settings.max_features + 1
     total = 0
     if "works" in q.layers:
@@ -355,12 +410,13 @@ def _cluster(c: Cell, zoom: int, cell_w: float, cell_h: float) -> dict[str, Any]
 
 def case_feature(case_id: int, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
     """One case as Feature text with the audience's fields (the answer to placing it)."""
+    point, params = case_point_sql(audience)
     sql = (
-        f"SELECT {case_feature_sql(audience, settings.locale)} FROM appeals a "
+        f"SELECT {case_feature_sql(audience, settings.locale, point)} FROM appeals a "
         "JOIN categories c ON c.code = a.category_code WHERE a.id = :id"
     )
     return db.session.execute(
-        text(sql), {"id": case_id, "tz": settings.tz, "now": now or datetime.now(UTC)}
+        text(sql), {**params, "id": case_id, "tz": settings.tz, "now": now or datetime.now(UTC)}
     ).scalar_one()
 
 
@@ -370,13 +426,11 @@ HEAT_CELL_PX = 12
 def heat_cells(q: FeatureQuery, settings: MapSettings, now: datetime | None = None) -> dict[str, Any]:
     """Open cases in the view counted on a fine grid, for a heat layer (leaflet.heat takes [lat, lon, weight])."""
     q = replace(q, layers=frozenset({"cases"}), case_statuses=OPEN_STATUSES, include_old=True)
-    f = build_filters(q, settings, now or datetime.now(UTC))
+    f = build_filters(q, settings, now or datetime.now(UTC), OPERATOR)
     cell_w, cell_h, _zoom = grid_size(q, HEAT_CELL_PX)
     sql = (
         "SELECT round((sum(ST_Y(a.point)) / count(*))::numeric, 6), round((sum(ST_X(a.point)) / count(*))::numeric, 6), "
-        "count(*) FROM appeals a WHERE "
-        + " AND ".join(f.cases)
-        + " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)"
+        "count(*) FROM appeals a WHERE " + f.cases + " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)"
     )
     with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
         rows = db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()

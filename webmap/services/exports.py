@@ -1,9 +1,9 @@
 """Exports of the dashboard's tables (CSV, XLSX) and of its cases and works (GeoJSON).
 
 What an export carries depends on who asks: the dashboard's roles see every
-column; a public export drops the columns marked personal and is built from a
-separate, short list of public properties, so a field added to the internal
-export never leaks by default. Public text (a work's note) passes through
+column; a public export carries only the columns and properties the privacy gate
+(:mod:`webmap.privacy`) lists, so a field added to the internal export never
+leaks by default. Public text (a work's note) passes through the gate's
 redaction; messages' texts and authors are never in a public export.
 
 CSV: UTF-8 with a BOM and ``;`` between cells, which is what Excel in a Russian
@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from geo.pii import find_pii, redact
 from webmap.labels import CHANNEL, STATUS, WORK_STATUS, label
+from webmap.privacy import EXPORT_CASE_FIELDS, EXPORT_WORK_FIELDS, public_text
 from webmap.services.analytics import Column, Table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,13 +34,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def safe_text(value: str) -> str:
     """A text cell no spreadsheet takes for a formula."""
     return "'" + value if value.startswith(FORMULA_START) else value
-
-
-def public_text(value: str | None) -> str | None:
-    """Text fit for the public: phones, e-mails, links and names replaced."""
-    if not value:
-        return value
-    return redact(value, find_pii(value))
 
 
 def _local(moment: datetime, tz: str) -> datetime:
@@ -175,7 +168,7 @@ def case_feature(row: dict[str, Any], *, personal: bool, tz: str) -> dict[str, A
             "authors": row["authors"],
             "public_note": row["public_note"],
         }
-    else:  # the public list: add a field here only if anyone may see it
+    else:  # the gate's public list: a field not named there is dropped
         props = {
             "kind": "case",
             "id": row["id"],
@@ -186,9 +179,10 @@ def case_feature(row: dict[str, Any], *, personal: bool, tz: str) -> dict[str, A
             "district": row["district"],
             "created": _day(row["created_at"], tz),
             "closed": _day(row["closed_at"], tz),
-            "urls": row["urls"],  # posts in public social networks only
+            "urls": row["urls"],  # public posts only (the rows of a public export hold no other)
             "public_note": public_text(row["public_note"]),
         }
+        props = {k: props[k] for k in EXPORT_CASE_FIELDS}
     return {"type": "Feature", "geometry": geometry, "properties": props}
 
 
@@ -206,6 +200,7 @@ def work_feature(row: dict[str, Any], *, personal: bool, tz: str) -> dict[str, A
         props.update(done_at=_iso(row["done_at"], tz), public_note=row["public_note"], appeals=list(row["appeals"]))
     else:
         props.update(done=_day(row["done_at"], tz), public_note=public_text(row["public_note"]))
+        props = {k: props[k] for k in EXPORT_WORK_FIELDS}
     return {"type": "Feature", "geometry": json.loads(row["geometry"]), "properties": props}
 
 

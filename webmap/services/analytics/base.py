@@ -1,7 +1,8 @@
 """The building blocks of the dashboard's figures: filters, tables, and the WHERE clauses.
 
-Every value reaches SQL as a bound parameter; SQL text is built only from the fixed
-fragments here (aliases are ours, never input).
+The WHERE clauses are the shared filter expressions of :mod:`webmap.models.filters` (and,
+for a public export, the privacy gate's), rendered for the text SQL of the figures. Every
+value reaches SQL as a bound parameter; SQL text is built only from fixed fragments.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import text
 
+from webmap import privacy
 from webmap.extensions import db
+from webmap.models import filters as fl
 from webmap.models.constants import OPEN_STATUSES
+from webmap.models.filters import CASE, WORK
 
 STEPS = ("week", "month")
 
@@ -31,6 +35,9 @@ class Filters:
     channels: tuple[str, ...] = ()
     step: str = "month"
     tz: str = "Asia/Yekaterinburg"
+    public: bool = False  # a public export: only what the public map shows (webmap.privacy)
+    include_old: bool = False  # public: fixed items older than fixed_max_age_days too
+    fixed_max_age_days: int = 180
 
     @property
     def start(self) -> datetime:
@@ -69,55 +76,53 @@ class Table:
     public: bool = True  # may be exported without login (personal columns dropped)
 
     def visible_columns(self, personal: bool) -> list[Column]:
-        return [c for c in self.columns if personal or not c.personal]
+        """Every column for the dashboard's roles; for the public, those the privacy gate allows."""
+        return list(self.columns) if personal else privacy.table_columns(self.name, self.columns)
 
 
 # -- SQL fragments ---------------------------------------------------------------------------------
 
 
-def case_where(f: Filters, alias: str = "a") -> tuple[str, dict[str, Any]]:
-    """WHERE text and parameters selecting the filtered cases (``alias`` is ours, never input)."""
-    parts = [f"{alias}.created_at >= :start", f"{alias}.created_at < :end"]
-    params: dict[str, Any] = {"start": f.start, "end": f.end}
-    if f.districts:
-        parts.append(f"{alias}.district_id = ANY(:districts)")
-        params["districts"] = list(f.districts)
-    if f.categories:
-        parts.append(f"{alias}.category_code = ANY(:categories)")
-        params["categories"] = list(f.categories)
-    if f.channels:
-        parts.append(
-            f"EXISTS (SELECT 1 FROM source_messages fm WHERE fm.appeal_id = {alias}.id AND fm.channel = ANY(:channels))"
-        )
-        params["channels"] = list(f.channels)
-    return " AND ".join(parts), params
+def case_where(f: Filters, now: datetime | None = None) -> tuple[str, dict[str, Any]]:
+    """WHERE text (on ``appeals a``) and parameters selecting the filtered cases; for a public
+    export only the cases the public map shows (the privacy gate's rule)."""
+    return fl.to_sql(CASE, *case_conditions(f, now), prefix="f")
 
 
-def work_where(f: Filters, alias: str = "w") -> tuple[str, dict[str, Any]]:
-    """WHERE text and parameters selecting the works done in the period under the filters."""
-    parts = [f"{alias}.status = 'done'", f"{alias}.done_at >= :start", f"{alias}.done_at < :end"]
-    params: dict[str, Any] = {"start": f.start, "end": f.end}
+def case_conditions(f: Filters, now: datetime | None = None) -> list[Any]:
+    a = CASE
+    out = [fl.case_received(a, f.start, f.end)]
     if f.districts:
-        parts.append(
-            f"EXISTS (SELECT 1 FROM districts fd WHERE fd.id = ANY(:districts)"
-            f" AND ST_Intersects(fd.geom, {alias}.geom))"
-        )
-        params["districts"] = list(f.districts)
+        out.append(fl.case_in_districts(a, f.districts))
     if f.categories:
-        parts.append(
-            f"({alias}.type_code = ANY(:categories) OR EXISTS (SELECT 1 FROM work_appeals fwa"
-            f" JOIN appeals fa ON fa.id = fwa.appeal_id WHERE fwa.work_id = {alias}.id"
-            f" AND fa.category_code = ANY(:categories)))"
+        out.append(fl.case_in_categories(a, f.categories))
+    if f.public:
+        out.append(
+            privacy.visible_case(a, now=utc_now(now), max_age_days=f.fixed_max_age_days, include_old=f.include_old)
         )
-        params["categories"] = list(f.categories)
+        if f.channels:
+            out.append(privacy.public_channel_filter(a, f.channels))
+    elif f.channels:
+        out.append(fl.case_from_channels(a, f.channels))
+    return out
+
+
+def work_where(f: Filters, now: datetime | None = None) -> tuple[str, dict[str, Any]]:
+    """WHERE text (on ``works w``) and parameters selecting the works done in the period under the
+    filters; for a public export only those the public map shows."""
+    w = WORK
+    out = [fl.work_done_in(w, f.start, f.end)]
+    if f.districts:
+        out.append(fl.work_in_districts(w, f.districts))
+    if f.categories:
+        out.append(fl.work_in_categories(w, f.categories))
     if f.channels:
-        parts.append(
-            f"EXISTS (SELECT 1 FROM work_appeals fwa JOIN source_messages fm"
-            f" ON fm.appeal_id = fwa.appeal_id WHERE fwa.work_id = {alias}.id"
-            f" AND fm.channel = ANY(:channels))"
+        out.append(fl.work_from_channels(w, f.channels))
+    if f.public:
+        out.append(
+            privacy.visible_work(w, now=utc_now(now), max_age_days=f.fixed_max_age_days, include_old=f.include_old)
         )
-        params["channels"] = list(f.channels)
-    return " AND ".join(parts), params
+    return fl.to_sql(w, *out, prefix="f")
 
 
 # Pieces of a status breakdown, shared by the summary and the tables.

@@ -6,7 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _  # lazy: pybabel finds _(), shown translated
+from sqlalchemy.orm import aliased
 
+from webmap import privacy
+from webmap.models import SourceMessage
+from webmap.models import filters as fl
+from webmap.models.filters import CASE
 from webmap.services.analytics.base import (
     CASE_GROUPS,
     OPEN_SQL,
@@ -17,6 +22,8 @@ from webmap.services.analytics.base import (
     utc_now,
     work_where,
 )
+
+MESSAGE = aliased(SourceMessage, name="m")
 
 CASE_COLUMNS = [
     Column("id", _("№"), "int"),
@@ -44,28 +51,39 @@ def cases(
     offset: int = 0,
     geometry: bool = False,
 ) -> list[dict[str, Any]]:
-    """The filtered cases of one group (see CASE_GROUPS), oldest first; ``ids`` narrows further."""
-    where, params = case_where(f)
+    """The filtered cases of one group (see CASE_GROUPS), oldest first; ``ids`` narrows further.
+
+    For a public export (``f.public``) the privacy gate decides: its cases only, each at its public
+    point, links to public posts only, and no address or authors at all."""
+    where, params = case_where(f, now)
     where += f" AND {CASE_GROUPS[group]}"
     if ids is not None:
         where += " AND a.id = ANY(:ids)"
         params["ids"] = list(ids)
-    geom = ", ST_X(a.point) AS lon, ST_Y(a.point) AS lat" if geometry else ""
+    if f.public:
+        point, point_params = fl.expression_sql(CASE, privacy.public_point(CASE), "pub")
+        post, post_params = fl.to_sql(MESSAGE, privacy.public_post(MESSAGE), prefix="post")
+        params.update(**point_params, **post_params)
+        personal = "NULL AS address"
+        urls = f"array_agg(DISTINCT m.url) FILTER (WHERE {post})"
+        authors = "NULL::text[]"
+    else:
+        point, personal, authors = "a.point", "a.address", "array_remove(array_agg(DISTINCT m.author), NULL)"
+        urls = "array_remove(array_agg(DISTINCT m.url) FILTER (WHERE m.channel IN ('vk', 'telegram', 'ok')), NULL)"
+    geom = ", ST_X(p.point) AS lon, ST_Y(p.point) AS lat" if geometry else ""
+    shown = f" CROSS JOIN LATERAL (SELECT {point} AS point OFFSET 0) p" if geometry else ""
     paging = " LIMIT :limit OFFSET :offset" if limit is not None else ""
     rows = fetch(
         f"""
         SELECT a.id, a.created_at, a.category_code, c.name_ru AS category, c.name_en AS category_en,
-               a.status, d.name AS district, a.address, a.deadline, a.closed_at, a.public_note,
+               a.status, d.name AS district, {personal}, a.deadline, a.closed_at, a.public_note,
                (a.status IN {OPEN_SQL} AND a.deadline < :now) AS is_overdue,
                msg.channels, msg.urls, msg.authors{geom}
         FROM appeals a JOIN categories c ON c.code = a.category_code
         LEFT JOIN districts d ON d.id = a.district_id
         LEFT JOIN LATERAL (
-            SELECT array_agg(DISTINCT m.channel) AS channels,
-                   array_remove(array_agg(DISTINCT m.url) FILTER (WHERE m.channel IN ('vk', 'telegram', 'ok')),
-                                NULL) AS urls,
-                   array_remove(array_agg(DISTINCT m.author), NULL) AS authors
-            FROM source_messages m WHERE m.appeal_id = a.id) msg ON true
+            SELECT array_agg(DISTINCT m.channel) AS channels, {urls} AS urls, {authors} AS authors
+            FROM source_messages m WHERE m.appeal_id = a.id) msg ON true{shown}
         WHERE {where} ORDER BY a.created_at, a.id{paging}""",
         {**params, "now": utc_now(now), "limit": limit, "offset": offset},
     )
@@ -83,9 +101,10 @@ def count_cases(f: Filters, group: str = "received", now: datetime | None = None
     )[0]["n"]
 
 
-def works(f: Filters, *, geometry: bool = False) -> list[dict[str, Any]]:
-    """The works done in the period under the filters, in the order they were done."""
-    where, params = work_where(f)
+def works(f: Filters, *, geometry: bool = False, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The works done in the period under the filters, in the order they were done (for a public
+    export, those the public map shows; a work's geometry is public)."""
+    where, params = work_where(f, now)
     geom = ", ST_AsGeoJSON(w.geom, 6) AS geometry" if geometry else ""
     return fetch(
         f"""

@@ -60,6 +60,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(dashboard_bp)
 
+    from webmap.open311 import bp as open311_bp  # Open311 GeoReport v2 for other systems
+
+    app.register_blueprint(open311_bp)
+
     from webmap.commands import register_commands
 
     register_commands(app)

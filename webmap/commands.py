@@ -114,3 +114,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(import_command)
     app.cli.add_command(triage_command)
+    from webmap.open311.cli import apikeys_cli  # webmap apikeys create/list/revoke
+
+    app.cli.add_command(apikeys_cli)

@@ -70,7 +70,7 @@ def read_form(request: Request) -> dict[str, list[str]]:
         raise Open311Error(400, _("Ожидалось тело application/x-www-form-urlencoded (UTF-8)."))
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise Open311Error(400, _("Запрос больше %(n)s КБ.", n=MAX_BODY // 1024))
-    body = request.stream.read(MAX_BODY + 1)
+    body = request.get_data(cache=True)  # the length is known or capped by MAX_FORM_MEMORY_SIZE
     if len(body) > MAX_BODY:
         raise Open311Error(400, _("Запрос больше %(n)s КБ.", n=MAX_BODY // 1024))
     fields: dict[str, list[str]] = {}

@@ -46,6 +46,14 @@ def _http_error(exc: HTTPException) -> ResponseReturnValue:
     return response
 
 
+@bp.app_errorhandler(405)
+def _method_not_allowed(exc: HTTPException) -> ResponseReturnValue:
+    """Routing fails before a blueprint is known: Open311's paths still answer in the spec's format."""
+    if not request.path.startswith(bp.url_prefix or "/open311"):
+        return exc
+    return _http_error(exc)
+
+
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception) -> ResponseReturnValue:
     db.session.rollback()

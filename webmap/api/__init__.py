@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from webmap.api import crew, errors, operator, public  # noqa: E402,F401
+from webmap.api import crew, docs, errors, operator, public  # noqa: E402,F401

@@ -66,6 +66,8 @@ class Submitted:
 
 def read_form(request: Request) -> dict[str, list[str]]:
     """The url-encoded body (and query) as lists of values; 400 for anything else."""
+    if not request.mimetype and not request.content_length:
+        return {}  # an empty request: no fields (so no key)
     if request.mimetype != "application/x-www-form-urlencoded":
         raise Open311Error(400, _("Ожидалось тело application/x-www-form-urlencoded (UTF-8)."))
     if request.content_length is not None and request.content_length > MAX_BODY:

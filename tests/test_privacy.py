@@ -176,10 +176,17 @@ POST_CASES = [
 ] + [(ch, url, False) for url in PRIVATE_LINKS for ch in ("vk", "telegram")]
 
 
+class _Columns:
+    """A message's two columns the rule reads, from any selectable."""
+
+    def __init__(self, channel: Any, url: Any) -> None:
+        self.channel, self.url = channel, url
+
+
 def test_python_and_postgresql_read_the_post_rule_alike(app_ctx: None) -> None:
     for channel, url, public in POST_CASES:
         row = select(literal(channel).label("channel"), literal(url).label("url")).subquery()
-        in_sql = db.session.scalar(select(privacy.public_post(row.c)))
+        in_sql = db.session.scalar(select(privacy.public_post(_Columns(row.c.channel, row.c.url))))
         assert bool(in_sql) is public, (channel, url)
         assert (privacy.public_post_url(channel, url) is not None) is public, (channel, url)
 
@@ -213,6 +220,9 @@ def test_public_exports_list_only_what_the_public_map_shows(town, client: FlaskC
 
 
 def test_a_public_export_takes_no_non_public_channel(town, client: FlaskClient) -> None:
+    wall = seed.appeal(*NEAR_HOUSE, messages=[_message("стена", "vk", "https://vk.com/wall777_1")])
+    answered = seed.work(*NEAR_HOUSE, appeals=[wall])
+    db.session.flush()
     for channel in ("pos", "reception", "phone", "manual"):
         response = client.get("/dashboard/export/public.geojson", query_string={**_period(), "channel": channel})
         assert response.status_code == 400, channel
@@ -224,6 +234,14 @@ def test_a_public_export_takes_no_non_public_channel(town, client: FlaskClient) 
         force=True
     )
     assert set(_by_kind(vk["features"], "case")) == _ids(town, "public")  # a public post, not a profile or a wall
+    assert answered.id not in _by_kind(vk["features"], "work")  # nor a work answering a post on a person's wall
+
+
+@pytest.mark.parametrize("old", ["2", "yes", "1; DROP TABLE appeals", "<script>"])
+def test_a_bad_old_flag_is_a_clear_error(app_ctx: None, client: FlaskClient, old: str) -> None:
+    response = client.get("/dashboard/export/public.geojson", query_string={"old": old})
+    assert response.status_code == 400 and "old" in response.get_json()["message"]
+    assert "<script>" not in response.get_data(as_text=True)
 
 
 def test_the_dashboard_roles_still_get_every_case_and_link(town, auth, client: FlaskClient) -> None:

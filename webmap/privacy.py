@@ -77,6 +77,13 @@ def public_channel_filter(a: Any, channels: Iterable[str]) -> ColumnElement[bool
     return fl.case_from_channels(a, wanted, m, public_post(m))
 
 
+def public_work_channel_filter(w: Any, channels: Iterable[str]) -> ColumnElement[bool]:
+    """Works answering a case reported by a public post of one of ``channels``."""
+    m = aliased(SourceMessage, name="pm")
+    wanted = [c for c in channels if c in PUBLIC_CHANNELS]
+    return fl.work_from_channels(w, wanted, m, public_post(m))
+
+
 # -- which fields ----------------------------------------------------------------------------------
 
 # Every property a public case or work may have on any surface; each surface takes a subset.
@@ -144,11 +151,12 @@ def public_post_url(channel: str, url: str | None) -> str | None:
     return url if pattern.fullmatch(url) else None
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def public_post(m: Any) -> ColumnElement[bool]:
     """SQL: message ``m`` (an alias of SourceMessage) is a public post (same rule as public_post_url)."""
     return or_(
         *(
-            and_(m.channel == channel, m.url.regexp_match(f"^(?:{pattern})$"))
+            and_(m.channel == channel, func.regexp_like(m.url, f"^(?:{pattern})$"))
             for channel, pattern in POST_URL_PATTERNS.items()
         )
     )
@@ -225,16 +233,18 @@ def _redacted(value: str, index: Any) -> str:
 # -- where -----------------------------------------------------------------------------------------
 
 CELL_DEG = (0.004, 0.002)  # lon, lat of a private case's grid cell: about 210 x 220 m in the town
-# Farthest a private case's public point lies from its own point: half a cell's diagonal, rounded up.
-CELL_MARGIN_DEG = max(CELL_DEG) * 0.75
+# Farthest a cell's centre lies from a point in it, in lon and lat (half a cell, and a little more).
+CELL_MARGIN_DEG = (CELL_DEG[0] * 0.51, CELL_DEG[1] * 0.51)
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def reported_publicly(a: Any) -> ColumnElement[bool]:
     """A public post reports the case: its place is already public."""
     m = aliased(SourceMessage, name="pp")
     return exists().where(m.appeal_id == a.id, public_post(m)).correlate(a)
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def marking_work_point(a: Any) -> Any:
     """The point of the first public work answering the case nearest to the case (the work is public)."""
     mw = aliased(Work, name="mw")
@@ -258,6 +268,14 @@ def cell_centre(point: Any) -> Any:
     )
 
 
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
+def coarse_point(a: Any) -> Any:
+    """The case's cell centre: never finer than its public point, so safe for any aggregate (the
+    map's clusters) and cheap (no lookup per case)."""
+    return cell_centre(a.point)
+
+
+@lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def public_point(a: Any) -> Any:
     """Where the public sees case ``a``: its point if a public post reported it, else the place of a
     public work answering it, else its grid cell's centre."""
@@ -270,17 +288,18 @@ def public_point(a: Any) -> Any:
 def public_point_in_bbox(a: Any, west: float, south: float, east: float, north: float) -> ColumnElement[bool]:
     """The case's public point lies in the view.
 
-    The GiST index finds the candidates near the view; a case well inside it is in, whatever its
-    public point; only those near the edges compute it. (A case whose answering work lies farther
-    than a cell from the case shows only in views that also hold its own point's surroundings.)
+    The GiST index finds the candidates within half a cell of the view. A case whose own point and
+    cell centre are both inside (or both outside) is in (or out) whichever of them is public; only
+    the few whose point and cell centre straddle an edge compute the public point. (So a case shown
+    on an answering work's place farther away is found by the views around its own place.)
     """
-    m = CELL_MARGIN_DEG
-    inner = (west + m, south + m, east - m, north - m)
-    parts = [fl.in_bbox(a.point, west - m, south - m, east + m, north + m)]
-    near_edge = fl.in_bbox(public_point(a), west, south, east, north)
-    if inner[0] < inner[2] and inner[1] < inner[3]:
-        return and_(*parts, or_(func.ST_Within(a.point, fl.envelope(*inner)), near_edge))
-    return and_(*parts, near_edge)
+    mx, my = CELL_MARGIN_DEG
+    view = (west, south, east, north)
+    own, cell = fl.in_bbox(a.point, *view), fl.in_bbox(coarse_point(a), *view)
+    return and_(
+        fl.in_bbox(a.point, west - mx, south - my, east + mx, north + my),
+        or_(and_(own, cell), and_(or_(own, cell), fl.in_bbox(public_point(a), *view))),
+    )
 
 
 NEAR_HOUSE_M = 80

@@ -145,7 +145,7 @@ def parse(args: MultiDict[str, str], *, public: bool = False) -> Parsed:
 
     old = args.get("old", "").strip()
     if public and old not in ("", "0", "1"):
-        errors.append(_("old: ожидалось 0 или 1."))
+        errors.append(_("%(name)s: ожидалось 0 или 1.", name="old"))
 
     step = args.get("step", "").strip() or "month"
     if step not in STEPS:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -85,11 +86,18 @@ OPERATOR_WORK_FIELDS = privacy.MAP_WORK_FIELDS + ("crew_id", "created")
 OPERATOR_CASE_FIELDS = privacy.MAP_CASE_FIELDS + ("overdue", "deadline", "address", "precision", "placed_by", "version")
 
 
-def case_point_sql(audience: Audience) -> tuple[str, dict[str, Any]]:
-    """Where the audience sees a case (``appeals a``): the public where the privacy gate says."""
+def case_point_sql(audience: Audience, *, coarse: bool = False) -> tuple[str, dict[str, Any]]:
+    """Where the audience sees a case (``appeals a``): the public where the privacy gate says
+    (``coarse``: its cell, enough for clusters)."""
     if audience.name == "public":
-        return fl.expression_sql(CASE, privacy.public_point(CASE), "pub")
+        return _public_point_sql(coarse)
     return "a.point", {}
+
+
+@lru_cache(maxsize=2)
+def _public_point_sql(coarse: bool) -> tuple[str, dict[str, Any]]:
+    point = privacy.coarse_point(CASE) if coarse else privacy.public_point(CASE)
+    return fl.expression_sql(CASE, point, "cpub" if coarse else "pub")
 
 
 def case_feature_sql(audience: Audience, locale: str, point: str = "a.point") -> str:
@@ -130,6 +138,7 @@ class Filters:
     cases: str = "true"
     params: dict[str, Any] = field(default_factory=dict)
     case_point: str = "a.point"
+    coarse_case_point: str = "a.point"  # for clusters
 
 
 @dataclass(frozen=True)
@@ -206,8 +215,9 @@ def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audienc
     works, work_params = fl.to_sql(WORK, *work_conditions(q, settings, now, audience), prefix="w")
     cases, case_params = fl.to_sql(CASE, *case_conditions(q, settings, now, audience), prefix="a")
     point, point_params = case_point_sql(audience)
-    params = {"tz": settings.tz, "now": now, **work_params, **case_params, **point_params}
-    return Filters(works=works, cases=cases, params=params, case_point=point)
+    coarse, coarse_params = case_point_sql(audience, coarse=True)
+    params = {"tz": settings.tz, "now": now, **work_params, **case_params, **point_params, **coarse_params}
+    return Filters(works=works, cases=cases, params=params, case_point=point, coarse_case_point=coarse)
 
 
 def _count(table_sql: str, where: str, params: dict[str, Any], limit: int) -> int:
@@ -286,11 +296,14 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
     if "works" in q.layers:
         queries.append(("works", f"SELECT {WORK_X} AS x, {WORK_Y} AS y, w.id FROM works w WHERE {f.works}"))
     if "cases" in q.layers:
-        if f.case_point == "a.point":
+        # The public's clusters from cells centres: never finer than the public points, with no
+        # lookup per case (zoomed in closer than a cell, clusters sit on the cells' centres).
+        point = f.coarse_case_point
+        if point == "a.point":
             inner = f"SELECT ST_X(a.point) AS x, ST_Y(a.point) AS y, a.id FROM appeals a WHERE {f.cases}"
-        else:  # each case's public point computed once (OFFSET 0 keeps the planner from inlining it twice)
+        else:  # each case's point computed once (OFFSET 0 keeps the planner from inlining it twice)
             inner = (
-                f"SELECT ST_X(p) AS x, ST_Y(p) AS y, id FROM (SELECT {f.case_point} AS p, a.id FROM appeals a "
+                f"SELECT ST_X(p) AS x, ST_Y(p) AS y, id FROM (SELECT {point} AS p, a.id FROM appeals a "
                 f"WHERE {f.cases} OFFSET 0) pub"
             )
         queries.append(("cases", inner))

@@ -167,17 +167,18 @@ def work_in_categories(w: Any, codes: Sequence[str]) -> ColumnElement[bool]:
     return or_(any_of(w.type_code, codes, String()), answers)
 
 
-def work_from_channels(w: Any, channels: Sequence[str]) -> ColumnElement[bool]:
-    fm = aliased(SourceMessage, name="fm")
-    return (
-        exists()
-        .where(
-            work_appeals.c.work_id == w.id,
-            fm.appeal_id == work_appeals.c.appeal_id,
-            any_of(fm.channel, channels, String()),
-        )
-        .correlate(w)
+def work_from_channels(
+    w: Any, channels: Sequence[str], message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
+    """A message of one of the work's cases came through one of ``channels`` (and meets ``extra``)."""
+    condition = and_(
+        work_appeals.c.work_id == w.id,
+        message.appeal_id == work_appeals.c.appeal_id,
+        any_of(message.channel, channels, String()),
     )
+    if extra is not None:
+        condition = and_(condition, extra)
+    return exists().where(condition).correlate(w)
 
 
 def work_not_old(w: Any, cut: datetime) -> ColumnElement[bool]:
@@ -214,11 +215,26 @@ def expression_sql(entity: Any, expression: Any, prefix: str) -> tuple[str, dict
     return body.removeprefix("SELECT "), params
 
 
+_COMPILED: dict[tuple[Any, str], tuple[str, Any]] = {}  # statement shape -> its SQL, compiled once
+_COMPILED_MAX = 512
+
+
 def _render(statement: Any, prefix: str) -> tuple[str, dict[str, Any]]:
-    compiled = statement.compile(dialect=_DIALECT)
-    sql, params = str(compiled), dict(compiled.params)
-    if prefix and params:
-        names = "|".join(sorted(map(re.escape, params), key=len, reverse=True))
-        sql = re.sub(rf"(?<![:\w]):({names})\b", rf":{prefix}_\1", sql)
-        params = {f"{prefix}_{k}": v for k, v in params.items()}
-    return sql, params
+    """SQL text and parameters of ``statement``, compiled once per shape (as SQLAlchemy's own cache
+    does: the cache key holds the structure, its bind parameters this call's values)."""
+    key = statement._generate_cache_key()
+    entry = _COMPILED.get((key.key, prefix)) if key is not None else None
+    if entry is None:
+        compiled = statement.compile(dialect=_DIALECT, cache_key=key)
+        sql = str(compiled)
+        if prefix and compiled.binds:
+            names = "|".join(sorted(map(re.escape, compiled.binds), key=len, reverse=True))
+            sql = re.sub(rf"(?<![:\w]):({names})\b", rf":{prefix}_\1", sql)
+        entry = (sql, compiled)
+        if key is not None:
+            if len(_COMPILED) >= _COMPILED_MAX:
+                _COMPILED.clear()
+            _COMPILED[(key.key, prefix)] = entry
+    sql, compiled = entry
+    values = compiled.construct_params(extracted_parameters=key.bindparams if key is not None else None)
+    return sql, {f"{prefix}_{k}" if prefix else k: v for k, v in values.items()}

@@ -116,12 +116,14 @@ def work_where(f: Filters, now: datetime | None = None) -> tuple[str, dict[str, 
         out.append(fl.work_in_districts(w, f.districts))
     if f.categories:
         out.append(fl.work_in_categories(w, f.categories))
-    if f.channels:
-        out.append(fl.work_from_channels(w, f.channels))
     if f.public:
         out.append(
             privacy.visible_work(w, now=utc_now(now), max_age_days=f.fixed_max_age_days, include_old=f.include_old)
         )
+        if f.channels:
+            out.append(privacy.public_work_channel_filter(w, f.channels))
+    elif f.channels:
+        out.append(fl.work_from_channels(w, f.channels))
     return fl.to_sql(w, *out, prefix="f")
 
 

@@ -33,7 +33,8 @@ TABLES = {
     "status_changes",
     "categories",
     "login_attempts",
-}  # login_attempts: webmap/auth (migration 0002)
+    "api_keys",
+}  # login_attempts: webmap/auth (migration 0002); api_keys: Open311 keys (migration 0009_api_keys)
 
 
 @pytest.fixture(scope="module")

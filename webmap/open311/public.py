@@ -10,14 +10,14 @@ key while the centre has not published them yet, with the same public-safe field
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
@@ -110,7 +110,14 @@ def find_requests(q: Query, now: datetime) -> list[dict[str, Any]]:
         .order_by(Appeal.created_at.desc(), Appeal.id.desc())
         .limit(q.limit)
     ).all()
-    return [_document(*row) for row in rows]
+    places: dict[tuple[float, float, bool], str | None] = {}  # cases share cells and houses: ask once
+
+    def place(lon: float, lat: float, houses: bool) -> str | None:
+        if (lon, lat, houses) not in places:
+            places[(lon, lat, houses)] = privacy.public_place(lon, lat, houses=houses)
+        return places[(lon, lat, houses)]
+
+    return [_document(*row, place=place) for row in rows]
 
 
 def _w3c(value: datetime | None) -> str | None:
@@ -140,15 +147,17 @@ def _document(
     own_lat: float | None,
     disclosed: bool,
     photo_id: int | None,
+    *,
+    place: Callable[[float, float, bool], str | None],
 ) -> dict[str, Any]:
     if lon is None or lat is None or own_lon is None or own_lat is None:
         address = None
     elif disclosed:  # a public post or a public work already shows the place: name its house
-        address = privacy.public_place(lon, lat, houses=True)
+        address = place(lon, lat, True)
     else:  # known only from non-public channels: the street and district, never the house
-        address = privacy.public_place(own_lon, own_lat, houses=False)
+        address = place(own_lon, own_lat, False)
     closed = open311_status(case.status) == "closed"
-    title = case.category.name_en if str(_locale()) == "en" else case.category.name_ru
+    title = case.category.name_en if str(get_locale() or "ru") == "en" else case.category.name_ru
     return {
         "service_request_id": case.id,
         "status": open311_status(case.status),
@@ -168,12 +177,6 @@ def _document(
         "long": round(lon, 6) if lon is not None else None,
         "media_url": url_for("api.photo", photo_id=photo_id, _external=True) if photo_id else None,
     }
-
-
-def _locale() -> str:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "ru")
 
 
 def request_of_token(token: str) -> int | None:

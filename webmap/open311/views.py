@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from webmap.extensions import csrf, db
+from webmap.models import Appeal
 from webmap.open311 import bp
 from webmap.open311.catalogue import attributes, categories, service, service_type
 from webmap.open311.encoding import FORMATS, answer, errors
@@ -186,8 +187,6 @@ def create_request(fmt: str) -> ResponseReturnValue:
     if key is None:
         raise Open311Error(403, _("Нет ключа api_key или он недействителен: обращение не принято."))
     done = submit(fields, key)
-    from webmap.models import Appeal
-
     appeal = db.session.get(Appeal, done.service_request_id) if done.service_request_id else None
     notice = (service_notice(appeal) if appeal else None) or _("Обращение принято.")
     if done.joined:

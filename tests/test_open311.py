@@ -476,3 +476,23 @@ def test_apikeys_cli_creates_lists_and_revokes(runner: Any, o311: Open311Client,
     assert result.exit_code == 0 and "revoked" in runner.invoke(args=["apikeys", "list"]).output
     assert o311.post(data=_form(secret))[0] == 403
     assert runner.invoke(args=["apikeys", "revoke", "no-such"]).exit_code != 0
+
+
+def test_public_places_of_many_points_are_the_gates_own(app_ctx: None) -> None:
+    """The batch used by GET requests names each place exactly as privacy.public_place does."""
+    from webmap import privacy
+    from webmap.open311.public import public_places
+
+    points = [
+        (*HOUSE, True),
+        (*HOUSE, False),
+        (HOUSE[0] + 0.0007, HOUSE[1] + 0.0003, True),
+        (*seed.CENTRE, True),
+        (*seed.SCHOOL_2, False),
+        (75.640, 61.757, True),
+        (75.700, 61.800, True),  # outside every district, far from streets
+    ]
+    batch = public_places(points)
+    for lon, lat, houses in points:
+        assert batch[(lon, lat, houses)] == privacy.public_place(lon, lat, houses=houses), (lon, lat, houses)
+    assert "26" in (batch[(*HOUSE, True)] or "") and "26" not in (batch[(*HOUSE, False)] or "")

@@ -194,13 +194,25 @@ def test_login_starts_a_fresh_session(auth: AuthActions, client: FlaskClient) ->
         assert "planted" not in sess and sess["_user_id"]
 
 
-def test_session_is_bound_to_the_browser(auth: AuthActions, client: FlaskClient) -> None:
-    """session_protection = "strong": a session used by another browser or address is dropped."""
+def test_session_survives_a_new_address_and_a_copied_one_ends_at_logout(
+    app: Flask, auth: AuthActions, client: FlaskClient
+) -> None:
+    """session_protection = "basic": a crew's phone moving from mobile data to Wi-Fi stays logged in;
+    a session cookie someone copied ends when its owner logs out (the session version)."""
     auth.login("crew", remember=True)
     assert client.get("/auth/account").status_code == 200
-    response = client.get("/auth/account", headers={"User-Agent": "stolen-cookie/1.0"})
-    assert response.status_code == 302
-    assert client.get("/auth/account").status_code == 302  # and it stays dropped, remember cookie too
+    moved = client.get(
+        "/auth/account", headers={"User-Agent": "same-phone/1.0"}, environ_base={"REMOTE_ADDR": "10.9.8.7"}
+    )
+    assert moved.status_code == 200
+    thief = app.test_client()
+    for name in ("session", "remember_token"):
+        thief.set_cookie(name, client.get_cookie(name).value)
+    assert thief.get("/auth/account").status_code == 200  # a copied cookie works ... until
+    auth.logout()
+    assert thief.get("/auth/account").status_code == 302  # the owner logs out: it ends, remember cookie too
+    thief.delete_cookie("session")
+    assert thief.get("/auth/account").status_code == 302
 
 
 def test_remember_me_survives_the_end_of_the_browser_session(auth: AuthActions, client: FlaskClient) -> None:
@@ -265,9 +277,12 @@ def test_secure_cookies_can_be_asked_for_outside_production() -> None:
 
 
 def test_role_change_applies_at_the_next_request(auth: AuthActions, client: FlaskClient, runner) -> None:
+    """The old role's session ends at once; the next login has the new role."""
     auth.login("crew")
     assert "бригада" in client.get("/auth/account").get_data(as_text=True)
     runner.invoke(args=["users", "set-role", "test-crew", "analyst"])
+    assert client.get("/auth/account").status_code == 302
+    assert auth.post_login("test-crew").status_code == 302
     assert "аналитик" in client.get("/auth/account").get_data(as_text=True)
 
 

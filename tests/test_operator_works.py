@@ -44,21 +44,28 @@ def test_done_work_closes_its_cases(operator, client: FlaskClient) -> None:
     work = _planned_work()
     assert client.get("/operator/works").status_code == 200
     response = client.post(
-        f"/operator/works/{work.id}/status", data={"status": "done", "public_note": "Фонарь заменён"}
+        f"/operator/works/{work.id}/status",
+        data={"status": "done", "public_note": "Фонарь заменён", "version": work.version},
     )
     assert response.status_code == 302
     assert work.status == "done" and work.appeals[0].status == "done"
     assert work.appeals[0].public_note == "Фонарь заменён"
-    again = client.post(f"/operator/works/{work.id}/status", data={"status": "planned"})
+    again = client.post(f"/operator/works/{work.id}/status", data={"status": "planned", "version": work.version})
     assert again.status_code == 400
 
 
 def test_crew_is_assigned(operator, client: FlaskClient, auth) -> None:
     work = _planned_work()
     crew = auth.user(role="crew", username="brigada-1")
-    assert client.post(f"/operator/works/{work.id}/crew", data={"crew_id": crew.id}).status_code == 302
+    assert (
+        client.post(f"/operator/works/{work.id}/crew", data={"crew_id": crew.id, "version": work.version}).status_code
+        == 302
+    )
     assert work.crew_id == crew.id
-    assert client.post(f"/operator/works/{work.id}/crew", data={"crew_id": "999999"}).status_code == 400
+    assert (
+        client.post(f"/operator/works/{work.id}/crew", data={"crew_id": "999999", "version": work.version}).status_code
+        == 400
+    )
 
 
 def test_photo_loses_its_exif(operator, client: FlaskClient, tmp_path: Path) -> None:

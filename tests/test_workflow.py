@@ -13,10 +13,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests import factories
 from webmap.config import sqlalchemy_url
+from webmap.errors import BadInput, Conflict, InvalidTransition
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User
 from webmap.models.deadlines import deadline_for
-from webmap.services.workflow import Conflict, WorkflowError, change_status, is_overdue
+from webmap.services.workflow import change_status, is_overdue
 from webmap.services.works import open_work, set_work_status
 
 TZ = ZoneInfo("Asia/Yekaterinburg")
@@ -38,10 +39,10 @@ def _trail(appeal: Appeal) -> list[tuple[str | None, str | None, str | None]]:
 def test_status_changes_are_checked(operator: User) -> None:
     case = factories.appeal()
     db.session.flush()
-    with pytest.raises(WorkflowError):
+    with pytest.raises(InvalidTransition):
         change_status(case, "new", operator)
     change_status(case, "done", operator)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(InvalidTransition):
         change_status(case, "rejected", operator)  # a done case is reopened first
     change_status(case, "accepted", operator, comment="житель пишет, что не сделано")
     assert case.status == "accepted" and case.closed_at is None
@@ -50,7 +51,7 @@ def test_status_changes_are_checked(operator: User) -> None:
 def test_duplicate_points_to_the_original(operator: User) -> None:
     original, copy, third = factories.appeal(), factories.appeal(), factories.appeal()
     db.session.flush()
-    with pytest.raises(WorkflowError):
+    with pytest.raises(BadInput):
         change_status(copy, "duplicate", operator)
     change_status(copy, "duplicate", operator, duplicate_of=original)
     change_status(third, "duplicate", operator, duplicate_of=copy)
@@ -86,7 +87,7 @@ def test_fence_is_a_line(operator: User) -> None:
     db.session.flush()
     work = open_work("fence", LineString([(75.59, 61.742), (75.591, 61.742)]), [case], operator)
     assert work.status == "planned" and case.status == "in_work"
-    with pytest.raises(WorkflowError):
+    with pytest.raises(BadInput):
         open_work("fence", Point(75.59, 61.742).buffer(0.001), [case], operator)
 
 

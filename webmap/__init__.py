@@ -32,10 +32,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
 
     # auth & security: cookies, CSRF, headers/CSP (webmap/security.py); flask-login, roles (webmap/auth)
-    from webmap import auth, security
+    from webmap import auth, errors, security
 
     security.init_app(app)
     auth.init_app(app)
+    errors.register(app)  # typed errors of the services -> 400/404/409 pages (JSON: webmap.api.errors)
 
     from webmap import templating
     from webmap.admin import bp as admin_bp

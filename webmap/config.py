@@ -58,6 +58,10 @@ def from_env() -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("WEBMAP_SECURE_COOKIES", False),
+        # The longest a login (remember-me cookie included) lasts, checked by the server.
+        "WEBMAP_LOGIN_MAX_AGE_DAYS": float(os.environ.get("WEBMAP_LOGIN_MAX_AGE_DAYS", "14")),
+        # The largest JSON body the API reads; a bigger one is refused with 413.
+        "WEBMAP_JSON_MAX_BYTES": _int("WEBMAP_JSON_MAX_BYTES", 64 * 1024),
         # maps (webmap/maps, webmap/api, webmap/crew): see README "Maps and the map API"
         "WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS": _int("WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS", 180),
         "WEBMAP_MAP_MAX_FEATURES": _int("WEBMAP_MAP_MAX_FEATURES", 400),

@@ -39,9 +39,11 @@ def init_app(app: Flask) -> None:
     _configure_cookies(app)
     app.before_request(_forget_per_request_values)  # these two before CSRFProtect's check,
     app.before_request(_limit_urlencoded_body)  # which is the first to read a form
+    app.before_request(_limit_json_body)
     csrf.init_app(app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.filters["nonce_scripts"] = nonce_scripts
+    app.jinja_env.filters["web_url"] = web_url
     app.after_request(set_security_headers)
     app.register_error_handler(CSRFError, _csrf_refused)
 
@@ -63,7 +65,10 @@ def _configure_cookies(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SECURE"] = secure
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", app.config["SESSION_COOKIE_SAMESITE"])
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
+    # the browser's expiry; the server refuses older logins itself (webmap.auth.session)
+    app.config.setdefault(
+        "REMEMBER_COOKIE_DURATION", timedelta(days=float(app.config.get("WEBMAP_LOGIN_MAX_AGE_DAYS", 14)))
+    )
 
 
 def _forget_per_request_values() -> None:
@@ -88,6 +93,14 @@ def _limit_urlencoded_body() -> None:
         request.max_content_length = limit if current is None else min(current, limit)
 
 
+def _limit_json_body() -> None:
+    """A JSON body larger than ``WEBMAP_JSON_MAX_BYTES`` is refused with 413 when read."""
+    limit = current_app.config.get("WEBMAP_JSON_MAX_BYTES")
+    if limit and request.is_json:
+        current = request.max_content_length
+        request.max_content_length = int(limit) if current is None else min(current, int(limit))
+
+
 def csp_nonce() -> str:
     """The nonce of this response's Content-Security-Policy (one per request)."""
     nonce = g.get("_csp_nonce")
@@ -105,6 +118,20 @@ def nonce_scripts(html: str) -> str:
     if not html:
         return html
     return _SCRIPT_TAG.sub(f'<script nonce="{csp_nonce()}"', str(html))
+
+
+def web_url(url: object) -> str | None:
+    """``url`` if it is an absolute http(s) link with a host, else None: imported ``javascript:``,
+    ``data:``, ``vbscript:`` or relative URLs are never made into links (templates show them as text).
+    """
+    if not isinstance(url, str) or not url or len(url) > 2000:
+        return None
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        return None  # browsers drop tabs and newlines: "java\tscript:" would run
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or "\\" in url:
+        return None
+    return url
 
 
 def tile_source(url: str | None) -> str | None:

@@ -7,17 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webmap.api import bp
-from webmap.api.errors import api_roles, json_body
+from webmap.api.errors import json_body
+from webmap.auth.roles import role_required
 from webmap.maps.crew_works import assigned_works
 from webmap.maps.params import BadParameter, check_known, parse_float, single
 
 
 @bp.get("/crew/works")
+@role_required("crew")
 def crew_works() -> Response:
     """The current crew's open works; with ``lat`` and ``lon`` sorted by distance from there."""
-    refused = api_roles("crew")
-    if refused:
-        return refused
     check_known(request.args, ("lat", "lon"))
     raw_lat, raw_lon = single(request.args, "lat"), single(request.args, "lon")
     if bool(raw_lat) != bool(raw_lon):

@@ -9,10 +9,12 @@ from typing import Any
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from webmap.api import bp
-from webmap.auth.roles import has_role
+from webmap.errors import AppError, stale
+from webmap.extensions import db
 from webmap.maps.params import BadParameter
 
 GZIP_MIN_BYTES = 2048
@@ -42,18 +44,21 @@ def error(status: int, code: str, message: str, **extra: Any) -> Response:
     return json_body({"error": code, "message": message, **extra}, status)
 
 
-def api_roles(*roles: str) -> Response | None:
-    """None if the current user has one of ``roles`` (or is admin); else a 401/403 JSON error."""
-    if not current_user.is_authenticated:
-        return error(401, "unauthorized", _("Войдите, чтобы пользоваться этим адресом."))
-    if not has_role(*roles):
-        return error(403, "forbidden", _("У вашей учётной записи нет прав на это действие."))
-    return None
-
-
 @bp.errorhandler(BadParameter)
 def _bad_parameter(exc: BadParameter) -> Response:
     return error(400, "bad_parameter", exc.message, parameter=exc.name)
+
+
+@bp.errorhandler(AppError)
+def _refused(exc: AppError) -> Response:
+    """A service's refusal: nothing it wrote is kept; its code, reason, message and values."""
+    db.session.rollback()
+    return error(exc.status, exc.code, exc.message(), reason=exc.reason, **exc.params)
+
+
+@bp.errorhandler(StaleDataError)
+def _stale(exc: StaleDataError) -> Response:
+    return _refused(stale(exc))
 
 
 @bp.errorhandler(HTTPException)

@@ -10,11 +10,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from webmap.api import bp
-from webmap.api.errors import api_roles, error, json_body, json_text
+from webmap.api.body import json_object
+from webmap.api.errors import json_body, json_text
 from webmap.api.public import features_response, map_settings
+from webmap.auth.roles import role_required
+from webmap.errors import NotFound
 from webmap.extensions import db
 from webmap.maps.audience import OPERATOR
 from webmap.maps.features import case_feature, heat_cells
@@ -23,23 +25,21 @@ from webmap.maps.query import feature_query, known_categories
 from webmap.models import Appeal, Category, SourceMessage
 from webmap.models.constants import OPEN_STATUSES
 from webmap.services.cases import place_case
-from webmap.services.workflow import Conflict, WorkflowError
 
 OPERATOR_ROLES = ("operator",)  # admins pass every role check
 
 
 @bp.get("/operator/features")
+@role_required(*OPERATOR_ROLES)
 def operator_features() -> Response:
     """Every case (and, with layers=works, every work) in ``bbox``, with the operator's fields."""
-    return api_roles(*OPERATOR_ROLES) or features_response(OPERATOR)
+    return features_response(OPERATOR)
 
 
 @bp.get("/operator/heat")
+@role_required(*OPERATOR_ROLES)
 def operator_heat() -> Response:
     """Open cases in ``bbox`` counted on a fine grid: ``{"points": [[lat, lon, count], ...], "max": n}``."""
-    refused = api_roles(*OPERATOR_ROLES)
-    if refused:
-        return refused
     args = request.args.to_dict(flat=False)
     for name in ("layers", "case_status", "work_status", "type"):
         if name in args:
@@ -49,11 +49,9 @@ def operator_heat() -> Response:
 
 
 @bp.get("/operator/unplaced")
+@role_required(*OPERATOR_ROLES)
 def operator_unplaced() -> Response:
     """Open cases with no point yet, oldest first: the list beside the operator's map."""
-    refused = api_roles(*OPERATOR_ROLES)
-    if refused:
-        return refused
     check_known(request.args, ("category", "limit", "offset"))
     raw = single(request.args, "category")
     categories = parse_list("category", raw, known_categories()) if raw else ()
@@ -125,14 +123,10 @@ def _number(body: dict[str, Any], name: str, low: float, high: float) -> float:
 
 
 @bp.post("/cases/<int:case_id>/place")
+@role_required(*OPERATOR_ROLES)
 def place(case_id: int) -> Response:
     """Put a case where the operator clicked: JSON ``{"lon", "lat", "version"}``; 409 if the case changed."""
-    refused = api_roles(*OPERATOR_ROLES)
-    if refused:
-        return refused
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return error(400, "bad_request", _('Ожидался JSON: {"lon": …, "lat": …, "version": …}.'))
+    body = json_object()
     lon = _number(body, "lon", -180, 180)
     lat = _number(body, "lat", -90, 90)
     version = body.get("version")
@@ -143,18 +137,7 @@ def place(case_id: int) -> Response:
         raise BadParameter("address", _("address: строка не длиннее 300 символов."))
     appeal = db.session.get(Appeal, case_id)
     if appeal is None:
-        return error(404, "not_found", _("Нет такого обращения."))
-    try:
-        place_case(appeal, lon, lat, current_user, address=address or None, expected_version=version)
-        db.session.commit()
-    except Conflict as exc:
-        db.session.rollback()
-        current = db.session.get(Appeal, case_id)
-        return error(409, "conflict", str(exc), version=current.version if current else None)
-    except StaleDataError:
-        db.session.rollback()
-        return error(409, "conflict", _("Обращение уже изменено другим пользователем; обновите страницу."))
-    except WorkflowError as exc:
-        db.session.rollback()
-        return error(400, "refused", str(exc))
+        raise NotFound("no_case")
+    place_case(appeal, lon, lat, current_user, address=address or None, expected_version=version)
+    db.session.commit()  # a concurrent save: StaleDataError, a 409 (webmap.api.errors)
     return json_text('{"ok":true,"case":' + case_feature(case_id, OPERATOR, map_settings()) + "}")

@@ -2,7 +2,9 @@
 
 Roles are ``admin``, ``operator``, ``crew`` and ``analyst`` (webmap.models.constants.ROLES);
 an admin passes every role check. An anonymous visitor is sent to the login page
-(with ``next``), a logged-in user without the role gets 403::
+(with ``next``), a logged-in user without the role gets 403. Pages and the JSON API
+declare roles the same way; in a blueprint marked with :func:`json_blueprint` the
+refusals are JSON (401 for an anonymous caller, 403)::
 
     from webmap.auth.roles import role_required
 
@@ -11,6 +13,8 @@ an admin passes every role check. An anonymous visitor is sent to the login page
     def queue(): ...
 
     restrict_blueprint(bp, "crew")   # every view of a blueprint
+
+    json_blueprint(api_bp)           # /api/...: {"error": "unauthorized"}, 401, not a redirect
 """
 
 from __future__ import annotations
@@ -61,13 +65,34 @@ def has_role(*roles: str, user: Any = None) -> bool:
     return user.role == "admin" or user.role in roles
 
 
+_json_blueprints: set[str] = set()
+
+
+def json_blueprint(bp: Blueprint) -> None:
+    """Refuse in JSON in ``bp``'s views: 401 instead of the login redirect, a JSON 403."""
+    _json_blueprints.add(bp.name)
+
+
+def _json_refusal(status: int) -> ResponseReturnValue:
+    if status == 401:
+        body = {"error": "unauthorized", "message": _("Войдите, чтобы пользоваться этим адресом.")}
+    else:
+        body = {"error": "forbidden", "message": _("У вашей учётной записи нет прав на это действие.")}
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response, status
+
+
 def refusal(roles: tuple[str, ...]) -> ResponseReturnValue | None:
-    """None when the current user may pass; else the login redirect or a 403 (raised)."""
+    """None when the current user may pass; else the login redirect (401 in JSON) or a 403."""
     if request.method == "OPTIONS":
         return None
+    json = request.blueprint in _json_blueprints
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        return _json_refusal(401) if json else login_manager.unauthorized()
     if not has_role(*roles):
+        if json:
+            return _json_refusal(403)
         abort(403)
     return None
 

@@ -69,6 +69,7 @@ def login() -> ResponseReturnValue:
         throttling.record(username, ip, "success", moment)
         db.session.commit()
         session.clear()  # nothing from before the login survives into the user's session
+        user.begin_login()
         login_user(user, remember=form.remember.data)
         return redirect(safe_next(form.next.data) or default_home())
 
@@ -86,6 +87,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    """Log out everywhere: every session and remember cookie of the user ends, a copied one too."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     session.clear()
     logout_user()  # after clear(): it marks the remember cookie for deletion
     return redirect(url_for("public.index"))

@@ -6,16 +6,17 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webmap.auth.roles import restrict_blueprint
+from webmap.auth.roles import has_role, restrict_blueprint
 from webmap.crew import bp
+from webmap.errors import AppError, stale
 from webmap.extensions import db
 from webmap.maps.crew_works import assigned_works
 from webmap.maps.params import BadParameter, parse_float
 from webmap.models import Work, WorkPhoto
 from webmap.services.photos import PhotoError, remove_photo, store_photo
-from webmap.services.workflow import WorkflowError
 from webmap.services.works import set_work_status
 
 MAX_NOTE = 1000
@@ -70,7 +71,7 @@ def index() -> ResponseReturnValue:
 def done(work_id: int) -> ResponseReturnValue:
     """Mark one of the crew's works done: a photo (required) and a note that the public map shows."""
     work = db.session.get(Work, work_id)
-    if work is None or (work.crew_id != current_user.id and current_user.role != "admin"):
+    if work is None or (work.crew_id != current_user.id and not has_role("admin")):
         flash(_("Эта работа не назначена вашей бригаде."), "error")
         return redirect(url_for("crew.index")), 303
     note = (request.form.get("note") or "").strip()
@@ -85,16 +86,16 @@ def done(work_id: int) -> ResponseReturnValue:
     try:
         path = store_photo(upload.stream, upload_dir, int(current_app.config["WEBMAP_UPLOAD_MAX_BYTES"]))
     except PhotoError as exc:
-        flash(str(exc), "error")
+        flash(exc.message(), "error")
         return redirect(url_for("crew.index")), 303
     try:
         db.session.add(WorkPhoto(work_id=work.id, stage="after", path=path))
         set_work_status(work, "done", current_user, comment="отмечено бригадой", public_note=note or None)
         db.session.commit()
-    except WorkflowError as exc:
+    except (AppError, StaleDataError) as exc:  # the crew page lists again, with the reason
         db.session.rollback()
         remove_photo(upload_dir, path)
-        flash(str(exc), "error")
+        flash((exc if isinstance(exc, AppError) else stale(exc)).message(), "error")
         return redirect(url_for("crew.index")), 303
     except Exception:
         db.session.rollback()

@@ -15,7 +15,9 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from webmap.auth.roles import role_required
+from webmap.errors import BadInput, page_on_error
 from webmap.extensions import db
+from webmap.forms import BaseForm
 from webmap.labels import STATUS
 from webmap.maps.page import base_config
 from webmap.models import Appeal, Category, StatusChange, User, WorkType
@@ -28,16 +30,15 @@ from webmap.operator.forms import (
     QueueFilter,
     SplitForm,
     StatusForm,
-    VersionedForm,
     WorkForm,
     parse_ids,
 )
 from webmap.services.cases import merge_cases, place_case, set_category, split_case
-from webmap.services.workflow import WorkflowError, change_status, is_overdue
+from webmap.services.workflow import change_status, is_overdue
 from webmap.services.works import open_work
 
 PER_PAGE = 50
-OPERATORS = ("operator", "admin")
+OPERATORS = ("operator",)  # admins pass every role check
 
 
 def _categories() -> list[tuple[str, str]]:
@@ -128,24 +129,31 @@ def case_page(appeal_id: int) -> str:
 
 
 def _done(appeal: Appeal, message: str) -> Response:
-    db.session.commit()
+    db.session.commit()  # a concurrent save: StaleDataError, a 409 (webmap.errors)
     flash(message, "success")
     return redirect(url_for("operator.case_page", appeal_id=appeal.id))
 
 
-def _refused(appeal: Appeal, form: VersionedForm, error: str | None = None) -> tuple[str, int]:
-    """Show the case again with the error; 409 for a stale version, else 400."""
+def _invalid(appeal: Appeal, form: BaseForm) -> tuple[str, int]:
+    """Show the case again with what the form got wrong (400)."""
     db.session.rollback()
-    appeal = _appeal_or_404(appeal.id)
-    errors = (
-        [error]
-        if error
-        else [f"{getattr(form, f).label.text}: {', '.join(e)}" for f, e in form.errors.items() if hasattr(form, f)]
-    )
-    for message in errors:
-        flash(message, "error")
-    stale = error is not None and "другим пользователем" in error
-    return render_template("operator/case.html", **_case_context(appeal)), 409 if stale else 400
+    for field, errors in form.errors.items():
+        if hasattr(form, field):
+            flash(f"{getattr(form, field).label.text}: {', '.join(errors)}", "error")
+    return render_template("operator/case.html", **_case_context(_appeal_or_404(appeal.id))), 400
+
+
+@page_on_error("operator")
+def _page_again() -> str | None:
+    """After a refusal (webmap.errors): the case or the work the request was about, as it is now."""
+    args = request.view_args or {}
+    if "work_id" in args:
+        from webmap.operator.works import work_page_body
+
+        return work_page_body(args["work_id"])
+    if "appeal_id" in args:
+        return render_template("operator/case.html", **_case_context(_appeal_or_404(args["appeal_id"])))
+    return None  # the plain error page
 
 
 def current_staff() -> User:
@@ -160,22 +168,19 @@ def change_case_status(appeal_id: int) -> ResponseReturnValue:
     form = StatusForm()
     form.status.choices = [(s, s) for s in STATUS]
     if not form.validate():
-        return _refused(appeal, form)
+        return _invalid(appeal, form)
     original = db.session.get(Appeal, form.duplicate_of.data) if form.duplicate_of.data else None
     if form.status.data == "duplicate" and original is None:
-        return _refused(appeal, form, _("Нет обращения с таким номером."))
-    try:
-        change_status(
-            appeal,
-            form.status.data,
-            current_staff(),
-            comment=form.comment.data or None,
-            duplicate_of=original,
-            public_note=form.public_note.data or None,
-            expected_version=form.version.data,
-        )
-    except WorkflowError as exc:
-        return _refused(appeal, form, str(exc))
+        raise BadInput("duplicate_not_found")
+    change_status(
+        appeal,
+        form.status.data,
+        current_staff(),
+        comment=form.comment.data or None,
+        duplicate_of=original,
+        public_note=form.public_note.data or None,
+        expected_version=form.version.data,
+    )
     return _done(appeal, _("Статус изменён."))
 
 
@@ -186,11 +191,8 @@ def change_case_category(appeal_id: int) -> ResponseReturnValue:
     form = CategoryForm()
     form.category.choices = _categories()
     if not form.validate():
-        return _refused(appeal, form)
-    try:
-        set_category(appeal, form.category.data, current_staff(), expected_version=form.version.data)
-    except WorkflowError as exc:
-        return _refused(appeal, form, str(exc))
+        return _invalid(appeal, form)
+    set_category(appeal, form.category.data, current_staff(), expected_version=form.version.data)
     return _done(appeal, _("Категория изменена."))
 
 
@@ -204,32 +206,28 @@ def place(appeal_id: int) -> ResponseReturnValue:
     appeal = _appeal_or_404(appeal_id)
     form = PlaceForm()
     if not form.validate():
-        return _refused(appeal, form)
+        return _invalid(appeal, form)
     lon, lat, address = form.lon.data, form.lat.data, (form.address.data or "").strip() or None
     if address:
         found = GazetteerGeocoder(current_index()).geocode(address)
         if found is None:
-            return _refused(appeal, form, _("Адрес «%(address)s» не найден в справочнике.", address=address))
+            raise BadInput("address_not_found", address=address)
         lon, lat, address = found.longitude, found.latitude, found.address
     if lon is None or lat is None:
-        return _refused(appeal, form, _("Щёлкните по карте или введите адрес."))
-    try:
-        place_case(appeal, lon, lat, current_staff(), address=address, expected_version=form.version.data)
-    except WorkflowError as exc:
-        return _refused(appeal, form, str(exc))
+        raise BadInput("place_needed")
+    place_case(appeal, lon, lat, current_staff(), address=address, expected_version=form.version.data)
     return _done(appeal, _("Место обращения уточнено."))
 
 
 def _other_cases(text: str, appeal: Appeal) -> list[Appeal]:
-    ids = [i for i in parse_ids(text) if i != appeal.id]
+    """The cases numbered in ``text`` other than ``appeal``; BadInput for a malformed or unknown number."""
+    try:
+        ids = [i for i in parse_ids(text) if i != appeal.id]
+    except ValueError:
+        raise BadInput("case_numbers") from None
     found = list(db.session.scalars(select(Appeal).where(Appeal.id.in_(ids))))
     if len(found) != len(set(ids)):
-        raise WorkflowError(
-            _(
-                "Нет обращений с номерами: %(ids)s.",
-                ids=", ".join(str(i) for i in sorted(set(ids) - {a.id for a in found})),
-            )
-        )
+        raise BadInput("no_cases", ids=", ".join(str(i) for i in sorted(set(ids) - {a.id for a in found})))
     return found
 
 
@@ -239,18 +237,11 @@ def merge(appeal_id: int) -> ResponseReturnValue:
     appeal = _appeal_or_404(appeal_id)
     form = MergeForm()
     if not form.validate():
-        return _refused(appeal, form)
-    try:
-        others = _other_cases(form.others.data or "", appeal)  # DataRequired: never None here
-        if not others:
-            raise WorkflowError(_("Укажите другие обращения."))
-        merge_cases(appeal, others, current_staff())
-    except ValueError as exc:  # WorkflowError is a ValueError; so is a malformed list of numbers
-        return _refused(
-            appeal,
-            form,
-            str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."),
-        )
+        return _invalid(appeal, form)
+    others = _other_cases(form.others.data or "", appeal)  # DataRequired: never None here
+    if not others:
+        raise BadInput("other_cases_needed")
+    merge_cases(appeal, others, current_staff())
     return _done(appeal, _("Обращения объединены."))
 
 
@@ -260,11 +251,8 @@ def split(appeal_id: int) -> ResponseReturnValue:
     appeal = _appeal_or_404(appeal_id)
     form = SplitForm()
     if not form.validate():
-        return _refused(appeal, form)
-    try:
-        new = split_case(appeal, list(form.messages.data or []), current_staff())
-    except WorkflowError as exc:
-        return _refused(appeal, form, str(exc))
+        return _invalid(appeal, form)
+    new = split_case(appeal, list(form.messages.data or []), current_staff())
     db.session.commit()
     flash(_("Создано обращение №%(id)s.", id=new.id), "success")
     return redirect(url_for("operator.case_page", appeal_id=new.id))
@@ -281,24 +269,17 @@ def new_work(appeal_id: int) -> ResponseReturnValue:
         (u.id, u.username) for u in db.session.scalars(select(User).where(User.role == "crew", User.active.is_(True)))
     ]
     if not form.validate():
-        return _refused(appeal, form)
+        return _invalid(appeal, form)
     if appeal.point is None:
-        return _refused(appeal, form, _("Сначала укажите место обращения."))
-    try:
-        others = _other_cases(form.also.data, appeal) if form.also.data else []
-        crew = db.session.get(User, form.crew_id.data) if form.crew_id.data else None
-        work = open_work(
-            form.type_code.data,
-            to_shape(appeal.point),
-            [appeal, *others],
-            current_staff(),
-            crew=crew,
-            public_note=form.public_note.data or None,
-        )
-    except ValueError as exc:
-        return _refused(
-            appeal,
-            form,
-            str(exc) if isinstance(exc, WorkflowError) else _("Номера обращений — это числа через запятую."),
-        )
+        raise BadInput("place_first")
+    others = _other_cases(form.also.data, appeal) if form.also.data else []
+    crew = db.session.get(User, form.crew_id.data) if form.crew_id.data else None
+    work = open_work(
+        form.type_code.data,
+        to_shape(appeal.point),
+        [appeal, *others],
+        current_staff(),
+        crew=crew,
+        public_note=form.public_note.data or None,
+    )
     return _done(appeal, _("Открыта работа №%(id)s.", id=work.id))

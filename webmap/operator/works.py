@@ -19,21 +19,21 @@ from webmap.labels import WORK_STATUS
 from webmap.models import User, Work, WorkPhoto
 from webmap.models.constants import WORK_STATUSES
 from webmap.operator import bp
+from webmap.operator.forms import VersionedForm
 from webmap.operator.views import OPERATORS, current_staff
-from webmap.services.photos import PhotoError, remove_photo, store_photo
-from webmap.services.workflow import WorkflowError
-from webmap.services.works import set_work_status
+from webmap.services.photos import remove_photo, store_photo
+from webmap.services.works import assign_crew, set_work_status
 
 PER_PAGE = 50
 
 
-class WorkStatusForm(BaseForm):
+class WorkStatusForm(VersionedForm):
     status = SelectField(_l("Статус"), choices=[(s, s) for s in WORK_STATUSES])
     public_note = TextAreaField(_l("Описание для жителей"), validators=[Length(max=2000)])
     comment = TextAreaField(_l("Комментарий"), validators=[Length(max=2000)])
 
 
-class CrewForm(BaseForm):
+class CrewForm(VersionedForm):
     crew_id = SelectField(_l("Бригада"), coerce=int, validators=[Optional()])
 
 
@@ -58,15 +58,20 @@ def _work_or_404(work_id: int) -> Work:
     return work
 
 
-def _work_page(work: Work, status: int = 200) -> ResponseReturnValue:
+def _work_page(work: Work) -> str:
     forms = {
-        "status": WorkStatusForm(public_note=work.public_note),
-        "crew": CrewForm(crew_id=work.crew_id or 0),
+        "status": WorkStatusForm(version=work.version, public_note=work.public_note),
+        "crew": CrewForm(version=work.version, crew_id=work.crew_id or 0),
         "photo": PhotoForm(),
     }
     forms["status"].status.choices = [(s, str(label)) for s, label in WORK_STATUS.items() if s != work.status]
     forms["crew"].crew_id.choices = _crews()
-    return render_template("operator/work.html", work=work, forms=forms), status
+    return render_template("operator/work.html", work=work, forms=forms)
+
+
+def work_page_body(work_id: int) -> str:
+    """The work's page as stored now: shown again after a refusal (webmap.errors)."""
+    return _work_page(_work_or_404(work_id))
 
 
 @bp.get("/works")
@@ -83,14 +88,15 @@ def works() -> ResponseReturnValue:
 
 @bp.get("/works/<int:work_id>")
 @role_required(*OPERATORS)
-def work_page(work_id: int) -> ResponseReturnValue:
-    return _work_page(_work_or_404(work_id))
+def work_page(work_id: int) -> str:
+    return work_page_body(work_id)
 
 
-def _refused(work_id: int, message: str) -> ResponseReturnValue:
+def _refused(work_id: int, message: str) -> tuple[str, int]:
+    """The work's page again with what the form got wrong (400)."""
     db.session.rollback()
     flash(message, "error")
-    return _work_page(_work_or_404(work_id), 400)
+    return work_page_body(work_id), 400
 
 
 @bp.post("/works/<int:work_id>/status")
@@ -100,17 +106,15 @@ def work_status(work_id: int) -> ResponseReturnValue:
     form = WorkStatusForm()
     if not form.validate():
         return _refused(work_id, "; ".join(e for errors in form.errors.values() for e in errors))
-    try:
-        set_work_status(
-            work,
-            form.status.data,
-            current_staff(),
-            comment=form.comment.data or None,
-            public_note=form.public_note.data or None,
-        )
-    except WorkflowError as exc:
-        return _refused(work_id, str(exc))
-    db.session.commit()
+    set_work_status(
+        work,
+        form.status.data,
+        current_staff(),
+        comment=form.comment.data or None,
+        public_note=form.public_note.data or None,
+        expected_version=form.version.data,
+    )
+    db.session.commit()  # a concurrent save: StaleDataError, a 409 (webmap.errors)
     flash(_("Статус работы изменён."), "success")
     return redirect(url_for("operator.work_page", work_id=work_id))
 
@@ -122,8 +126,11 @@ def work_crew(work_id: int) -> ResponseReturnValue:
     form = CrewForm()
     form.crew_id.choices = _crews()
     if not form.validate():
+        if form.version.errors:
+            return _refused(work_id, "; ".join(e for errors in form.errors.values() for e in errors))
         return _refused(work_id, _("Нет такой бригады."))
-    work.crew_id = form.crew_id.data or None
+    crew = db.session.get(User, form.crew_id.data) if form.crew_id.data else None
+    assign_crew(work, crew, current_staff(), expected_version=form.version.data)
     db.session.commit()
     flash(_("Бригада назначена."), "success")
     return redirect(url_for("operator.work_page", work_id=work_id))
@@ -138,10 +145,7 @@ def work_photo(work_id: int) -> ResponseReturnValue:
     if not form.validate() or upload is None or not upload.filename:
         return _refused(work_id, _("Выберите фотографию."))
     cfg = current_app.config
-    try:
-        path = store_photo(upload.stream, cfg["WEBMAP_UPLOAD_DIR"], cfg["WEBMAP_UPLOAD_MAX_BYTES"])
-    except PhotoError as exc:
-        return _refused(work_id, str(exc))
+    path = store_photo(upload.stream, cfg["WEBMAP_UPLOAD_DIR"], cfg["WEBMAP_UPLOAD_MAX_BYTES"])  # PhotoError: 400
     try:
         work.photos.append(WorkPhoto(stage=form.stage.data, path=path))
         db.session.commit()

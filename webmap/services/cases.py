@@ -13,9 +13,11 @@ from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import Point
 from sqlalchemy import func, select
 
+from webmap.errors import BadInput
 from webmap.extensions import db
 from webmap.models import Appeal, Category, District, User
-from webmap.services.workflow import WorkflowError, change_status, check_version, record
+from webmap.services.gazetteer import in_town
+from webmap.services.workflow import change_status, check_version, record
 
 
 def _point_text(appeal: Appeal) -> str | None:
@@ -45,7 +47,9 @@ def place_case(
     """Put the case where the operator says (a click on the map or a typed address)."""
     check_version(appeal, expected_version)
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise WorkflowError("Координаты вне допустимого диапазона.")
+        raise BadInput("coordinates_out_of_range")
+    if not in_town(lon, lat):
+        raise BadInput("outside_town")
     old = _point_text(appeal)
     appeal.point = from_shape(Point(lon, lat), srid=4326)
     appeal.precision = "house" if address else "street" if appeal.precision == "none" else appeal.precision
@@ -62,7 +66,7 @@ def place_case(
 def set_category(appeal: Appeal, code: str, user: User | None, *, expected_version: int | None = None) -> None:
     check_version(appeal, expected_version)
     if db.session.get(Category, code) is None:
-        raise WorkflowError("Неизвестная категория.")
+        raise BadInput("unknown_category")
     if code == appeal.category_code:
         return
     old = appeal.category_code
@@ -86,7 +90,7 @@ def split_case(appeal: Appeal, message_ids: list[int], user: User | None) -> App
     """Move the given messages out of ``appeal`` into a new case of the same category and place."""
     moving = [m for m in appeal.messages if m.id in set(message_ids)]
     if not moving or len(moving) == len(appeal.messages):
-        raise WorkflowError("Выберите часть сообщений обращения, а не все и не ни одного.")
+        raise BadInput("split_selection")
     new = Appeal(
         category_code=appeal.category_code,
         status="new",

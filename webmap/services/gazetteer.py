@@ -7,6 +7,7 @@ files twice changes nothing and a corrected file updates what it corrects.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
@@ -14,12 +15,37 @@ from typing import TypeVar, cast
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select
+from sqlalchemy import func, select, union_all
 
 from geo.normalize import house_key, name_key
 from geo.town import Town
 from webmap.extensions import db
 from webmap.models import Address, District, Landmark, Street
+
+TOWN_MARGIN_M = 3000  # how far past the districts and streets a place may still be
+
+
+def town_extent(margin_m: float = TOWN_MARGIN_M) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the districts and streets, widened by ``margin_m``;
+    None while the town has no gazetteer (then no place can be checked against it)."""
+    parts = union_all(select(District.geom.label("g")), select(Street.geom.label("g"))).subquery()
+    extent = func.ST_Extent(parts.c.g)
+    box = db.session.execute(
+        select(func.ST_XMin(extent), func.ST_YMin(extent), func.ST_XMax(extent), func.ST_YMax(extent))
+    ).one()
+    if box[0] is None:
+        return None
+    west, south, east, north = (float(v) for v in box)
+    dlat = margin_m / 111_320
+    dlon = dlat / max(0.01, math.cos(math.radians((south + north) / 2)))
+    return west - dlon, south - dlat, east + dlon, north + dlat
+
+
+def in_town(lon: float, lat: float) -> bool:
+    """Whether the point lies within the town's extent (any point, while there is no gazetteer)."""
+    box = town_extent()
+    return box is None or (box[0] <= lon <= box[2] and box[1] <= lat <= box[3])
+
 
 _Row = TypeVar("_Row", District, Street, Address, Landmark)
 

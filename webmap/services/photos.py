@@ -15,8 +15,9 @@ from io import BytesIO
 from pathlib import Path
 from typing import IO
 
-from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from webmap.errors import BadInput
 
 # Pillow format -> file extension; nothing else is taken.
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
@@ -24,8 +25,8 @@ MAX_PIXELS = 40_000_000  # a 40-megapixel photo; larger is refused (decompressio
 SUBDIR = "works"
 
 
-class PhotoError(ValueError):
-    """An upload refused; the message says why (shown to the crew)."""
+class PhotoError(BadInput):
+    """An upload refused (400); its reason says why (shown to the crew)."""
 
 
 def sniff(head: bytes) -> str | None:
@@ -42,9 +43,9 @@ def sniff(head: bytes) -> str | None:
 def read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise PhotoError(_("Фотография больше %(mb)s МБ.", mb=max_bytes // (1024 * 1024) or 1))
+        raise PhotoError("photo_too_large", mb=max_bytes // (1024 * 1024) or 1)
     if not data:
-        raise PhotoError(_("Приложите фотографию выполненной работы."))
+        raise PhotoError("photo_missing")
     return data
 
 
@@ -52,19 +53,19 @@ def clean_image(data: bytes) -> tuple[bytes, str]:
     """The photo re-encoded from its pixels (no EXIF, XMP, ICC or text chunks) and its extension."""
     kind = sniff(data[:16])
     if kind is None:
-        raise PhotoError(_("Фотография должна быть в формате JPEG, PNG или WebP."))
+        raise PhotoError("photo_format")
     try:
         with Image.open(BytesIO(data)) as image:
             if image.format != kind:
-                raise PhotoError(_("Фотография должна быть в формате JPEG, PNG или WebP."))
+                raise PhotoError("photo_format")
             if image.width * image.height > MAX_PIXELS:
-                raise PhotoError(_("Фотография слишком большая по числу пикселей."))
+                raise PhotoError("photo_pixels")
             image.load()
             upright = ImageOps.exif_transpose(image)  # the pixels as the phone meant them
     except PhotoError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise PhotoError(_("Не удалось прочитать фотографию: файл повреждён или это не изображение.")) from None
+        raise PhotoError("photo_broken") from None
     pixels = upright.copy()
     # Drop exif, xmp, icc_profile, text chunks, comments; keep only a palette's transparent colour.
     pixels.info = {k: v for k, v in upright.info.items() if k == "transparency"}

@@ -3,13 +3,14 @@
 Nothing is deleted, only closed: a change of status (or of category or place)
 writes a StatusChange with who, when, from, to and why. Concurrent edits are
 caught by the version column: a writer who loaded version N of a case and saves
-after someone else did gets :class:`Conflict`, never a silent overwrite.
+after someone else did gets :class:`webmap.errors.Conflict`, never a silent overwrite.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from webmap.errors import BadInput, Conflict, InvalidTransition
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User
 
@@ -25,18 +26,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 CLOSED = frozenset({"done", "rejected", "duplicate"})
 
 
-class WorkflowError(ValueError):
-    """A change the workflow does not allow; the message says why (in Russian, shown to operators)."""
-
-
-class Conflict(WorkflowError):
-    """Someone else changed the case since it was loaded."""
-
-
 def check_version(appeal: Appeal, expected: int | None) -> None:
     """Refuse to write over a newer version than the one the writer saw."""
     if expected is not None and appeal.version != expected:
-        raise Conflict(f"Обращение №{appeal.id} уже изменено другим пользователем; обновите страницу.")
+        raise Conflict("case_changed", id=appeal.id, version=appeal.version)
 
 
 def record(
@@ -69,12 +62,12 @@ def change_status(
     check_version(appeal, expected_version)
     old = appeal.status
     if to == old:
-        raise WorkflowError("Статус не изменился.")
+        raise InvalidTransition("status_unchanged")
     if to not in TRANSITIONS.get(old, frozenset()):
-        raise WorkflowError(f"Нельзя перевести обращение из «{old}» в «{to}».")
+        raise InvalidTransition("case_transition", old=old, to=to)
     if to == "duplicate":
         if duplicate_of is None or duplicate_of.id == appeal.id:
-            raise WorkflowError("Укажите другое обращение, дубликатом которого является это.")
+            raise BadInput("duplicate_needs_original")
         if duplicate_of.status == "duplicate":
             duplicate_of = duplicate_of.duplicate_of  # point at the original, not at a chain
         appeal.duplicate_of = duplicate_of

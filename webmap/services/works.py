@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from geoalchemy2.shape import from_shape
 from shapely.geometry.base import BaseGeometry
 
+from webmap.errors import BadInput, Conflict, InvalidTransition
 from webmap.extensions import db
 from webmap.models import Appeal, StatusChange, User, Work
-from webmap.services.workflow import CLOSED, WorkflowError, change_status
+from webmap.services.workflow import CLOSED, change_status
 
 WORK_TRANSITIONS: dict[str, frozenset[str]] = {
     "planned": frozenset({"in_work", "done"}),
@@ -36,6 +37,32 @@ def _record(work: Work, old: str | None, new: str, user: User | None, comment: s
     )
 
 
+def check_work_version(work: Work, expected: int | None) -> None:
+    """Refuse a form made on an older version of the work than the stored one."""
+    if expected is not None and work.version != expected:
+        raise Conflict("work_changed", id=work.id, version=work.version)
+
+
+def assign_crew(work: Work, crew: User | None, user: User | None, *, expected_version: int | None = None) -> None:
+    """Give the work to ``crew`` (or to none), recorded like a status change."""
+    check_work_version(work, expected_version)
+    old = work.crew_id
+    new = crew.id if crew is not None else None
+    if old == new:
+        return
+    work.crew = crew
+    db.session.flush()
+    db.session.add(
+        StatusChange(
+            work_id=work.id,
+            user_id=user.id if user else None,
+            field="crew",
+            old_value=None if old is None else str(old),
+            new_value=None if new is None else str(new),
+        )
+    )
+
+
 def open_work(
     type_code: str,
     geom: BaseGeometry,
@@ -47,7 +74,7 @@ def open_work(
 ) -> Work:
     """A planned work answering ``appeals``; their open cases move to in work."""
     if geom.geom_type not in ALLOWED_GEOMETRIES or geom.is_empty:
-        raise WorkflowError("Работа отмечается точкой или линией.")
+        raise BadInput("work_geometry")
     work = Work(
         type_code=type_code,
         geom=from_shape(geom, srid=4326),
@@ -73,11 +100,13 @@ def set_work_status(
     comment: str | None = None,
     public_note: str | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Move a work; ``done`` closes its open cases with the work's public note."""
+    check_work_version(work, expected_version)
     old = work.status
     if to not in WORK_TRANSITIONS.get(old, frozenset()):
-        raise WorkflowError(f"Нельзя перевести работу из «{old}» в «{to}».")
+        raise InvalidTransition("work_transition", old=old, to=to)
     if public_note is not None:
         work.public_note = public_note
     work.status = to

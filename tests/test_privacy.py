@@ -362,3 +362,28 @@ def test_unplaced_or_hidden_cases_have_no_public_point(app_ctx: None) -> None:
     db.session.flush()
     point = db.session.scalar(select(privacy.public_point(Appeal)).where(Appeal.id == unplaced.id))
     assert point is None
+
+
+def test_the_map_and_the_exports_read_the_same_district_and_category_filters(town, client: FlaskClient) -> None:
+    from webmap.models import District
+
+    district = db.session.scalar(
+        select(District).where(
+            District.geom.ST_Contains(
+                select(Appeal.point).where(Appeal.id == town["cases"]["private"].id).scalar_subquery()
+            )
+        )
+    )
+    seed.appeal(*seed.SCHOOL_2, category="snow", messages=[_message("снег", "vk", "https://vk.com/wall-1_9")])
+    for appeal in town["cases"].values():
+        appeal.district_id = district.id
+    db.session.flush()
+    for category in ("road", "snow"):
+        on_map = _by_kind(_map(client, district=district.code, category=category, old="1")["features"], "case")
+        data = client.get(
+            "/dashboard/export/public.geojson",
+            query_string={**_period(), "district": str(district.id), "category": category, "old": "1"},
+        ).get_json(force=True)
+        assert set(_by_kind(data["features"], "case")) == set(on_map), category
+    assert set(on_map) == set()  # the snow case has no district
+    assert set(_by_kind(_map(client, category="snow")["features"], "case"))  # but the map has it

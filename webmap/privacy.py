@@ -1,5 +1,5 @@
 """The privacy gate: what any public surface (the public map and its popups, public exports,
-and whatever public API comes next) may carry. Nothing public is built around it.
+and whatever public API comes next) may carry. Every public surface goes through it.
 
 - *Which items:* cases accepted, in work or done, and works in work or done (never a new,
   rejected or duplicate case, nor a planned work); fixed ones older than the configured age
@@ -70,16 +70,22 @@ def visible_work(
     return and_(*parts)
 
 
+# Aliases of the gate's own subqueries (apart from any the caller's SQL uses).
+_FILTER_MESSAGE: Any = aliased(SourceMessage, name="pm")
+_POST_MESSAGE: Any = aliased(SourceMessage, name="pp")
+_MARKING_WORK: Any = aliased(Work, name="mw")
+
+
 def public_channel_filter(a: Any, channels: Iterable[str]) -> ColumnElement[bool]:
     """Cases reported by a public post of one of ``channels`` (the only channel filter the public has)."""
-    m = aliased(SourceMessage, name="pm")
+    m = _FILTER_MESSAGE
     wanted = [c for c in channels if c in PUBLIC_CHANNELS]
     return fl.case_from_channels(a, wanted, m, public_post(m))
 
 
 def public_work_channel_filter(w: Any, channels: Iterable[str]) -> ColumnElement[bool]:
     """Works answering a case reported by a public post of one of ``channels``."""
-    m = aliased(SourceMessage, name="pm")
+    m = _FILTER_MESSAGE
     wanted = [c for c in channels if c in PUBLIC_CHANNELS]
     return fl.work_from_channels(w, wanted, m, public_post(m))
 
@@ -240,14 +246,14 @@ CELL_MARGIN_DEG = (CELL_DEG[0] * 0.51, CELL_DEG[1] * 0.51)
 @lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def reported_publicly(a: Any) -> ColumnElement[bool]:
     """A public post reports the case: its place is already public."""
-    m = aliased(SourceMessage, name="pp")
+    m = _POST_MESSAGE
     return exists().where(m.appeal_id == a.id, public_post(m)).correlate(a)
 
 
 @lru_cache(maxsize=64)  # the same expression for an entity every time: built once
 def marking_work_point(a: Any) -> Any:
     """The point of the first public work answering the case nearest to the case (the work is public)."""
-    mw = aliased(Work, name="mw")
+    mw = _MARKING_WORK
     return (
         select(func.ST_ClosestPoint(mw.geom, a.point))
         .join(work_appeals, work_appeals.c.work_id == mw.id)

@@ -42,6 +42,10 @@ from webmap.models.works import Work, work_appeals
 # The aliases the text SQL of the maps and the dashboard uses (``a`` a case, ``w`` a work).
 CASE: Any = aliased(Appeal, name="a")
 WORK: Any = aliased(Work, name="w")
+# Aliases of the filters' own subqueries, apart from the callers' tables.
+MESSAGE: Any = aliased(SourceMessage, name="fm")
+_DISTRICT: Any = aliased(District, name="fd")
+_ANSWERED: Any = aliased(Appeal, name="fa")
 
 _DIALECT = postgresql.psycopg2.dialect(paramstyle="named")
 _DIALECT.bind_typing = BindTyping.NONE  # no ``::TYPE`` casts: text() would misread ``:name::TYPE``
@@ -96,9 +100,6 @@ def case_in_district_code(a: Any, code: str) -> ColumnElement[bool]:
     return a.district_id == select(District.id).where(District.code == code).scalar_subquery()
 
 
-MESSAGE: Any = aliased(SourceMessage, name="fm")
-
-
 def case_from_channels(
     a: Any, channels: Sequence[str], message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
 ) -> ColumnElement[bool]:
@@ -150,13 +151,13 @@ def work_in_district_code(w: Any, code: str) -> ColumnElement[bool]:
 
 
 def work_in_districts(w: Any, ids: Sequence[int]) -> ColumnElement[bool]:
-    d = aliased(District, name="fd")
+    d = _DISTRICT
     return exists().where(any_of(d.id, ids, Integer()), func.ST_Intersects(d.geom, w.geom)).correlate(w)
 
 
 def work_in_categories(w: Any, codes: Sequence[str]) -> ColumnElement[bool]:
     """Of a category by its type, or by a case it answers."""
-    fa = aliased(Appeal, name="fa")
+    fa = _ANSWERED
     answers = (
         exists()
         .where(

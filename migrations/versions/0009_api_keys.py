@@ -1,7 +1,7 @@
 """api keys: the keys other systems present to submit Open311 requests
 
 Revision ID: 0009_api_keys
-Revises: 0003
+Revises: 0004_session_version
 Create Date: 2026-12-01 09:40:00
 
 Only a key's SHA-256 is stored (``webmap apikeys create`` prints the key once).
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009_api_keys"
-down_revision = "0003"
+down_revision = "0004_session_version"  # re-chained after main's 0004 (given: "0003")
 branch_labels = None
 depends_on = None
 

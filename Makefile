@@ -55,6 +55,7 @@ static/vendor/.installed: package.json package-lock.json
 	cp -r node_modules/jquery/dist static/vendor/jquery
 	mkdir -p static/vendor/leaflet.heat && cp node_modules/leaflet.heat/dist/leaflet-heat.js node_modules/leaflet.heat/LICENSE static/vendor/leaflet.heat/  # maps: operator heat layer
 	mkdir -p static/vendor/chart.js && cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chart.js/
+	mkdir -p static/vendor/swagger-ui && cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/LICENSE node_modules/swagger-ui-dist/NOTICE static/vendor/swagger-ui/  # /api/docs
 	touch $@
 
 server:

@@ -39,6 +39,7 @@ TABLES = {
     "hook_events",
     "user_changes",
     "category_examples",
+    "api_keys",
 }
 
 

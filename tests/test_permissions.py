@@ -74,6 +74,17 @@ MATRIX: dict[str, dict[str, Row]] = {
     "api.photo": {"GET": everyone(404)},  # the seeded photo has no file
     "dashboard.public_geojson": {"GET": everyone()},
     "ops.healthz": {"GET": everyone()},
+    # the API's OpenAPI document and its page; Open311 GeoReport v2 (POST needs an API key, not a login)
+    "api.openapi": {"GET": everyone()},
+    "api.docs": {"GET": everyone()},
+    "open311.discovery": {"GET": everyone()},
+    "open311.services": {"GET": everyone()},
+    "open311.service_definition": {"GET": everyone()},
+    "open311.list_requests": {"GET": everyone()},
+    "open311.create_request": {"POST": everyone(403)},
+    "open311.one_request": {"GET": everyone(404)},  # the seeded case is new: not public
+    "open311.token": {"GET": everyone(404)},
+    "open311.unknown": {"GET": everyone(404)},
     # auth
     "auth.login": {
         "GET": {ANONYMOUS: 200, **dict.fromkeys(ROLES, 302)},
@@ -140,6 +151,14 @@ ARGS: dict[str, dict[str, object]] = {
     "admin.user_role": {"user_id": 999999},
     "admin.user_active": {"user_id": 999999},
     "admin.user_password": {"user_id": 999999},
+    "open311.discovery": {"fmt": "json"},
+    "open311.services": {"fmt": "xml"},
+    "open311.service_definition": {"code": "road", "fmt": "json"},
+    "open311.list_requests": {"fmt": "json"},
+    "open311.create_request": {"fmt": "json"},
+    "open311.one_request": {"request_id": "1", "fmt": "xml"},
+    "open311.token": {"token": "no-such-token", "fmt": "json"},
+    "open311.unknown": {"rest": "no/such/thing"},
 }
 SEEDED = ("appeal_id", "case_id", "work_id", "item_id", "photo_id", "rank")
 

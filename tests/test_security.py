@@ -21,8 +21,8 @@ FIXED_HEADERS = {
 }
 # State-changing routes that may take requests without a CSRF token (each must authenticate otherwise).
 # The channels' webhooks are called by VK's and Telegram's servers and authenticate by a shared
-# secret instead (tests/test_hooks.py refuses wrong secrets).
-CSRF_EXEMPT: set[str] = {"hooks.vk_callback", "hooks.telegram_webhook"}
+# secret instead (tests/test_hooks.py refuses wrong secrets); Open311 POST by an API key, not a session.
+CSRF_EXEMPT: set[str] = {"hooks.vk_callback", "hooks.telegram_webhook", "open311.create_request"}
 
 
 def _csp(response) -> dict[str, list[str]]:
@@ -222,3 +222,17 @@ def test_every_state_changing_route_needs_a_token(
                     if status != 400:
                         unguarded.append(f"{method} {path} ({rule.endpoint}) as {audience}: {status}")
     assert not unguarded, "state-changing routes that took a request without a CSRF token:\n" + "\n".join(unguarded)
+
+
+def test_csrf_exempt_routes_authenticate_otherwise(
+    app: Flask, client: FlaskClient, auth: AuthActions, seeds: dict[str, object]
+) -> None:
+    """A route exempt from CSRF refuses a request with no key even from a logged-in admin's session."""
+    exempt = [rule for rule in _rules(app) if rule.endpoint in CSRF_EXEMPT]
+    assert {rule.endpoint for rule in exempt} == CSRF_EXEMPT
+    auth.login("admin")
+    for rule in exempt:
+        for method in sorted(_methods(rule) & {"POST", "PUT", "PATCH", "DELETE"}):
+            for kwargs in ({"data": {}}, {"data": {"service_code": "road", "lat": "61.74", "long": "75.59"}}):
+                response = client.open(_path(rule, seeds), method=method, **kwargs)
+                assert response.status_code == 403, (rule.endpoint, response.data[:200])

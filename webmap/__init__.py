@@ -68,6 +68,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops_bp)
     logs.init_app(app)
     _behind_proxy(app)
+    from webmap.open311 import bp as open311_bp  # Open311 GeoReport v2 for other systems
+
+    app.register_blueprint(open311_bp)
 
     from webmap.commands import register_commands
 

@@ -130,3 +130,6 @@ def register_commands(app: Flask) -> None:
     from webmap.triage_cli import triage_cli
 
     app.cli.add_command(triage_cli)
+    from webmap.open311.cli import apikeys_cli  # webmap apikeys create/list/revoke
+
+    app.cli.add_command(apikeys_cli)

@@ -76,6 +76,13 @@ def from_env() -> dict[str, object]:
             "WEBMAP_CATEGORY_MODEL", str(PROJECT_ROOT / "instance" / "category_model.joblib")
         ),
         "WEBMAP_CATEGORY_REVIEW_BELOW": float(os.environ.get("WEBMAP_CATEGORY_REVIEW_BELOW", "0.5")),
+        # Open311 GeoReport v2 (webmap/open311): see README "Open311 and OpenAPI"
+        "WEBMAP_OPEN311_JURISDICTION": os.environ.get("WEBMAP_OPEN311_JURISDICTION", ""),
+        "WEBMAP_OPEN311_AGENCY": os.environ.get("WEBMAP_OPEN311_AGENCY", ""),
+        "WEBMAP_OPEN311_CONTACT": os.environ.get("WEBMAP_OPEN311_CONTACT", ""),
+        "WEBMAP_OPEN311_TYPE": os.environ.get("WEBMAP_OPEN311_TYPE", "realtime"),
+        "WEBMAP_OPEN311_MAX_DAYS": _int("WEBMAP_OPEN311_MAX_DAYS", 90),
+        "WEBMAP_OPEN311_MAX_REQUESTS": _int("WEBMAP_OPEN311_MAX_REQUESTS", 1000),
         "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
         **monitor_settings(),
     }

@@ -11,4 +11,4 @@ from webmap.auth.roles import json_blueprint
 bp = Blueprint("api", __name__, url_prefix="/api")
 json_blueprint(bp)  # role refusals answer 401/403 JSON
 
-from webmap.api import crew, errors, operator, public  # noqa: E402,F401
+from webmap.api import crew, docs, errors, operator, public  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table."""
 
+from webmap.models.api_keys import ApiKey
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
 from webmap.models.sources import HookEvent, MessageRevision, Source
@@ -9,6 +10,7 @@ from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
 __all__ = [
     "Address",
+    "ApiKey",
     "Appeal",
     "Category",
     "CategoryExample",

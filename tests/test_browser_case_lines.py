@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.test_browser_maps import login, until
+from tests.conftest import until
 from webmap.extensions import db
 from webmap.ingest.pipeline import Importer
 from webmap.ingest.readers import RawMessage
@@ -19,8 +19,7 @@ from webmap.services.triage import triage_message
 pytestmark = pytest.mark.browser
 
 
-def test_a_stretch_is_a_line_for_the_operator(app: Flask, page: Any, auth: Any) -> None:
-    auth.user("operator", "op-lines")
+def test_a_stretch_is_a_line_for_the_operator(app: Flask, logged_in_page: Any) -> None:
     with app.app_context():
         raw = RawMessage(
             channel="vk",
@@ -34,9 +33,9 @@ def test_a_stretch_is_a_line_for_the_operator(app: Flask, page: Any, auth: Any) 
         case = db.session.scalar(select(SourceMessage).where(SourceMessage.external_id == "line-1")).appeal
         assert case is not None and case.precision == "segment"
         case_id = case.id
+    page = logged_in_page("operator", "op-lines")
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    login(page, "op-lines")
     page.goto(page.base_url + "/operator/map#map=16/61.7443/75.5872")
     page.wait_for_selector("path.case-line")
     until(page, "document.querySelectorAll('.leaflet-marker-icon.case-marker').length >= 1")

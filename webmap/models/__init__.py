@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table."""
 
+from webmap.models.answers import Answer, AnswerTemplate
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
 from webmap.models.sources import HookEvent, MessageRevision, Source
@@ -8,6 +9,8 @@ from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
 __all__ = [
     "Address",
+    "Answer",
+    "AnswerTemplate",
     "Appeal",
     "Category",
     "District",

@@ -92,6 +92,9 @@ MATRIX: dict[str, dict[str, Row]] = {
     "dashboard.districts": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.sources": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.source_action": {"POST": only("admin", ok=PASSES)},
+    "admin.answer_templates": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
+    "admin.answer_template_edit": {"GET": only("admin", ok=404), "POST": only("admin", ok=404)},
+    "admin.answer_template_delete": {"POST": only("admin", ok=404)},
     # webhooks the channels call: authenticated by their secret, not by a login
     "hooks.vk_callback": {"POST": everyone(400)},  # an empty body is not an event
     "hooks.telegram_webhook": {"POST": everyone(404)},  # not this secret
@@ -104,6 +107,8 @@ MATRIX: dict[str, dict[str, Row]] = {
     "operator.split": {"POST": only("operator", ok=PASSES)},
     "operator.change_case_status": {"POST": only("operator", ok=PASSES)},
     "operator.new_work": {"POST": only("operator", ok=PASSES)},
+    "operator.answer": {"POST": only("operator", ok=PASSES)},
+    "operator.answer_retry": {"POST": only("operator", ok=404)},  # no such answer
     "operator.intake": {"GET": only("operator"), "POST": only("operator", ok=PASSES)},
     "operator.photo": {"GET": only("operator", ok=404)},  # the seeded photo has no file
     "operator.works": {"GET": only("operator")},
@@ -140,6 +145,9 @@ ARGS: dict[str, dict[str, object]] = {
     "admin.user_role": {"user_id": 999999},
     "admin.user_active": {"user_id": 999999},
     "admin.user_password": {"user_id": 999999},
+    "admin.answer_template_edit": {"template_id": 999999},
+    "admin.answer_template_delete": {"template_id": 999999},
+    "operator.answer_retry": {"answer_id": 999999},
 }
 SEEDED = ("appeal_id", "case_id", "work_id", "item_id", "photo_id", "rank")
 

@@ -73,6 +73,8 @@ def from_env() -> dict[str, object]:
         "WEBMAP_REQUEST_LOG": _bool("WEBMAP_REQUEST_LOG", True),
         "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
         **monitor_settings(),
+        # time to answer a resident, per channel (webmap.services.analytics.answers); "*": the rest
+        "WEBMAP_ANSWER_NORMS": os.environ.get("WEBMAP_ANSWER_NORMS", ""),
     }
 
 

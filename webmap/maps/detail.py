@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 
 from webmap.extensions import db
+from webmap.maps.answers import last_public_answer, last_public_work_answer
 from webmap.maps.audience import PUBLIC
 from webmap.maps.public_text import public_post_url, public_text, source_label
 from webmap.models import Appeal, SourceMessage, Work, WorkPhoto, work_appeals
@@ -132,6 +133,8 @@ def public_work(work_id: int, locale: str = "ru") -> dict[str, Any] | None:
             ),
             "where": where(lon, lat),
             "note": public_text(work.public_note),
+            "answer": last_public_work_answer(work.id),
+            "answer_label": _("Ответ центра"),
             "sources": _sources(messages),
             "cases": len(work.appeals),
             "photos": [url_for("api.photo", photo_id=p) for p in photos] if work.status == "done" else [],
@@ -170,6 +173,8 @@ def public_case(case_id: int, locale: str = "ru") -> dict[str, Any] | None:
             ),
             "where": where(lon, lat),
             "note": public_text(case.public_note),
+            "answer": last_public_answer(case.id),
+            "answer_label": _("Ответ центра"),
             "sources": _sources(list(case.messages)),
         },
     }

@@ -137,9 +137,14 @@ def _post_vk(message: SourceMessage, text: str, cfg: Mapping[str, Any]) -> str:
     owner, post = parts[0], parts[1]
     reply_to = parts[2] if len(parts) == 3 else None
     comment = vk_api(cfg).create_comment(
-        owner, post, text, reply_to_comment=reply_to, from_group=bool(cfg.get("WEBMAP_VK_FROM_GROUP", True))
+        owner, post, text, reply_to_comment=reply_to, from_group=_flag(cfg.get("WEBMAP_VK_FROM_GROUP", True))
     )
     return f"{owner}_{post}_{comment}"
+
+
+def _flag(value: Any) -> bool:
+    """A setting that may come from the environment as text ("0", "false", "no" are off)."""
+    return value.strip().lower() not in ("", "0", "false", "no", "off") if isinstance(value, str) else bool(value)
 
 
 def _post_telegram(message: SourceMessage, text: str, cfg: Mapping[str, Any]) -> str:

@@ -35,7 +35,7 @@ SHARED = ROOT.parent / "shared"
 # Tables that tests fill; the gazetteer and the vocabularies stay.
 CASE_TABLES = (
     "work_photos, work_appeals, status_changes, works, message_revisions, source_messages, appeals, users, "
-    "sources, hook_events, answers, answer_templates"
+    "sources, hook_events, answers, answer_templates, login_attempts"
 )
 
 

@@ -36,7 +36,7 @@ DEMO_TOWN = ROOT / "data" / "demo-town"
 # Tables that tests fill; the gazetteer and the vocabularies stay.
 CASE_TABLES = (
     "work_photos, work_appeals, status_changes, works, message_revisions, source_messages, appeals, users, "
-    "sources, hook_events"
+    "sources, hook_events, answers, answer_templates, login_attempts"
 )
 
 

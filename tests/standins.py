@@ -124,7 +124,8 @@ class StandIn:
 
 
 class VkStandIn(StandIn):
-    """VK API 5.199: wall.get (offset/count, newest first), wall.getComments (threads), newsfeed.search, wall.getById."""
+    """VK API 5.199: wall.get (offset/count, newest first), wall.getComments (threads), newsfeed.search,
+    wall.getById, wall.createComment (kept in ``created``)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -133,6 +134,7 @@ class VkStandIn(StandIn):
         self.found: list[dict[str, Any]] = []  # newsfeed.search results, newest first
         self.profiles: list[dict[str, Any]] = []
         self.bare_lists = False  # answer wall.getById with a bare list, as older versions do
+        self.created: list[dict[str, Any]] = []  # comments posted by wall.createComment
 
     @property
     def api_url(self) -> str:
@@ -211,7 +213,27 @@ class VkStandIn(StandIn):
                 if isinstance(p, dict) and f"{p['owner_id']}_{p['id']}" in wanted
             ]
             return 200, {"response": items if self.bare_lists else {"items": items, "profiles": [], "groups": []}}
+        if method == "wall.createComment":
+            return 200, self._create_comment(fields)
         return 200, _vk_error(3, "Unknown method passed")
+
+    def _create_comment(self, fields: dict[str, str]) -> dict[str, Any]:
+        """wall.createComment: the post must exist (and the comment replied to); the message must not be empty."""
+        try:
+            owner, post = int(fields["owner_id"]), int(fields["post_id"])
+        except (KeyError, ValueError):
+            return _vk_error(100, "One of the parameters specified was missing or invalid: owner_id and post_id")
+        known = any(isinstance(p, dict) and p.get("id") == post for p in self.posts.get(owner, []))
+        if not known and (owner, post) not in self.comments:
+            return _vk_error(100, "One of the parameters specified was missing or invalid: post_id not found")
+        if not fields.get("message", "").strip():
+            return _vk_error(100, "One of the parameters specified was missing or invalid: message is empty")
+        reply_to = fields.get("reply_to_comment")
+        if reply_to and not any(c["id"] == int(reply_to) for c in self.comments.get((owner, post), [])):
+            return _vk_error(100, "One of the parameters specified was missing or invalid: reply_to_comment")
+        comment_id = 9000 + len(self.created)
+        self.created.append({"id": comment_id, **fields})
+        return {"response": {"comment_id": comment_id, "parents_stack": [int(reply_to)] if reply_to else []}}
 
 
 def _vk_error(code: int, message: str) -> dict[str, Any]:
@@ -228,11 +250,14 @@ def _with_comment_count(post: dict[str, Any], comments: list[dict[str, Any]]) ->
 
 
 class TelegramStandIn(StandIn):
-    """The Bot API's getUpdates: updates after ``offset``; confirmed ones are forgotten as Telegram does."""
+    """The Bot API's getUpdates (updates after ``offset``; confirmed ones are forgotten as Telegram
+    does) and sendMessage to the chats in ``chats``."""
 
     def __init__(self) -> None:
         super().__init__()
         self.updates: list[dict[str, Any]] = []
+        self.chats: set[int] = set()  # chats the bot may write to (sendMessage)
+        self.sent: list[dict[str, Any]] = []  # messages sent by sendMessage
 
     @property
     def api_url(self) -> str:
@@ -256,12 +281,39 @@ class TelegramStandIn(StandIn):
             return scripted, {"ok": False, "error_code": scripted, "description": f"error {scripted}", **extra}
         if scripted is not None:
             return 200, scripted
+        if method == "sendMessage":
+            return self._send_message(fields)
         if method != "getUpdates":
             return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         offset = int(fields.get("offset") or 0)
         limit = int(fields.get("limit") or 100)
         pending = [u for u in self.updates if u["update_id"] >= offset][:limit]
         return 200, {"ok": True, "result": pending}
+
+    def _send_message(self, fields: dict[str, str]) -> tuple[int, Any]:
+        """sendMessage: a known chat, a non-empty text; reply_parameters as JSON, as the Bot API takes it."""
+        try:
+            chat = int(fields["chat_id"])
+        except (KeyError, ValueError):
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat_id is empty"}
+        if chat not in self.chats:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+        if not fields.get("text", "").strip():
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
+        if len(fields["text"]) > 4096:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
+        reply: dict[str, Any] = {}
+        if fields.get("reply_parameters"):
+            try:
+                reply = json.loads(fields["reply_parameters"])
+            except json.JSONDecodeError:
+                return 400, {"ok": False, "error_code": 400, "description": "Bad Request: can't parse reply parameters"}
+        message_id = 500 + len(self.sent)
+        self.sent.append({"message_id": message_id, "chat_id": chat, "text": fields["text"], "reply": reply})
+        result = {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat}, "text": fields["text"]}
+        if reply.get("message_id"):
+            result["reply_to_message"] = {"message_id": reply["message_id"], "chat": {"id": chat}}
+        return 200, {"ok": True, "result": result}
 
 
 class OkStandIn(StandIn):

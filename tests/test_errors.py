@@ -17,6 +17,7 @@ VALUES = {
     "mb": 10,
     "version": 3,
     "name": "olga",
+    "limit": 4000,
 }
 
 

@@ -31,6 +31,8 @@ TABLES = {
     "work_appeals",
     "work_photos",
     "users",
+    "answers",
+    "answer_templates",
     "status_changes",
     "categories",
     "login_attempts",

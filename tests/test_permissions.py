@@ -103,6 +103,9 @@ MATRIX: dict[str, dict[str, Row]] = {
     "dashboard.districts": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.sources": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
     "admin.source_action": {"POST": only("admin", ok=PASSES)},
+    "admin.answer_templates": {"GET": only("admin"), "POST": only("admin", ok=PASSES)},
+    "admin.answer_template_edit": {"GET": only("admin", ok=404), "POST": only("admin", ok=404)},
+    "admin.answer_template_delete": {"POST": only("admin", ok=404)},
     # webhooks the channels call: authenticated by their secret, not by a login
     "hooks.vk_callback": {"POST": everyone(400)},  # an empty body is not an event
     "hooks.telegram_webhook": {"POST": everyone(404)},  # not this secret
@@ -115,6 +118,8 @@ MATRIX: dict[str, dict[str, Row]] = {
     "operator.split": {"POST": only("operator", ok=PASSES)},
     "operator.change_case_status": {"POST": only("operator", ok=PASSES)},
     "operator.new_work": {"POST": only("operator", ok=PASSES)},
+    "operator.answer": {"POST": only("operator", ok=PASSES)},
+    "operator.answer_retry": {"POST": only("operator", ok=404)},  # no such answer
     "operator.intake": {"GET": only("operator"), "POST": only("operator", ok=PASSES)},
     "operator.photo": {"GET": only("operator", ok=404)},  # the seeded photo has no file
     "operator.works": {"GET": only("operator")},
@@ -159,6 +164,9 @@ ARGS: dict[str, dict[str, object]] = {
     "open311.one_request": {"request_id": "1", "fmt": "xml"},
     "open311.token": {"token": "no-such-token", "fmt": "json"},
     "open311.unknown": {"rest": "no/such/thing"},
+    "admin.answer_template_edit": {"template_id": 999999},
+    "admin.answer_template_delete": {"template_id": 999999},
+    "operator.answer_retry": {"answer_id": 999999},
 }
 SEEDED = ("appeal_id", "case_id", "work_id", "item_id", "photo_id", "rank")
 

@@ -85,6 +85,8 @@ def from_env() -> dict[str, object]:
         "WEBMAP_OPEN311_MAX_REQUESTS": _int("WEBMAP_OPEN311_MAX_REQUESTS", 1000),
         "WEBMAP_NAV_URL": os.environ.get("WEBMAP_NAV_URL", "https://yandex.ru/maps/?pt={lon},{lat}&z=17&l=map"),
         **monitor_settings(),
+        # time to answer a resident, per channel (webmap.services.analytics.answers); "*": the rest
+        "WEBMAP_ANSWER_NORMS": os.environ.get("WEBMAP_ANSWER_NORMS", ""),
     }
 
 

@@ -61,6 +61,7 @@
       box.appendChild(W.el("p", { className: "popup-when" }, [W.el("span", { className: "popup-status status-" + W.token(dp.status), text: dp.status_label }), " · " + dp.when]));
       if (dp.where) { box.appendChild(W.el("p", { className: "popup-where", text: dp.where })); }
       if (dp.note) { box.appendChild(W.el("p", { className: "popup-note", text: dp.note })); }
+      if (dp.answer) { box.appendChild(W.el("p", { className: "popup-answer" }, [W.el("strong", { text: dp.answer_label + ": " }), dp.answer])); }
       (dp.photos || []).forEach(function (src) {
         box.appendChild(W.el("img", { className: "popup-photo", src: src, alt: t.photo, loading: "lazy" }));
       });

@@ -7,4 +7,4 @@ from webmap.auth.roles import restrict_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 restrict_blueprint(bp, "admin")
 
-from webmap.admin import sources, users, views  # noqa: E402,F401
+from webmap.admin import answer_templates, sources, users, views  # noqa: E402,F401

@@ -70,6 +70,20 @@ class TelegramApi:
             raise ConnectorError(message)
         raise ConnectorError(f"Telegram {method}: still rate-limited after {self.http.attempts} attempts")
 
+    def send_message(self, chat_id: int | str, text: str, *, reply_to_message_id: int | None = None) -> int:
+        """Send ``text`` to a chat (``sendMessage``), as a reply to a message if given (it is sent
+        even if that message is gone); the new message's id."""
+        reply = (
+            {"message_id": reply_to_message_id, "allow_sending_without_reply": True}
+            if reply_to_message_id is not None
+            else None
+        )
+        result = self.call("sendMessage", chat_id=chat_id, text=text, reply_parameters=reply)
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        if not isinstance(message_id, int) or isinstance(message_id, bool):
+            raise MalformedAnswer("Telegram sendMessage: no message_id in the result")
+        return message_id
+
 
 def _name(user: Any) -> str | None:
     if not isinstance(user, dict):

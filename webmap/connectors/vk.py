@@ -74,6 +74,30 @@ class VkApi:
             raise VkError(code, message)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def create_comment(
+        self,
+        owner_id: int,
+        post_id: int,
+        message: str,
+        *,
+        reply_to_comment: int | None = None,
+        from_group: bool = False,
+    ) -> int:
+        """Post ``message`` under a post (``wall.createComment``), replying to a comment if given;
+        the new comment's id. ``from_group``: as the community (a community token, or an admin's)."""
+        response = self.call(
+            "wall.createComment",
+            owner_id=owner_id,
+            post_id=post_id,
+            message=message,
+            reply_to_comment=reply_to_comment,
+            from_group=1 if from_group and owner_id < 0 else None,
+        )
+        comment_id = response.get("comment_id") if isinstance(response, dict) else None
+        if not isinstance(comment_id, int) or isinstance(comment_id, bool):
+            raise MalformedAnswer("VK wall.createComment: no comment_id in the response")
+        return comment_id
+
 
 def _error(error: Any, token: str) -> tuple[int, str]:
     if not isinstance(error, dict):

@@ -34,6 +34,7 @@ from webmap.models.names import localized_name
 from webmap.models.queries import reference
 from webmap.models.vocab import CHANNEL
 from webmap.services import analytics as an
+from webmap.services.analytics.answers import answer_figures, norms, overdue_answers
 from webmap.services.analytics.document import document_data
 
 PER_PAGE = 100
@@ -143,8 +144,10 @@ def index() -> Any:
     if not parsed.ok:
         return _refused(parsed)
     f = parsed.filters
-    data = an.dashboard(f, datetime.now(UTC))
+    now = datetime.now(UTC)
+    data = an.dashboard(f, now)
     qa = query_args(f, parsed.hotspot)
+    answers, late = _answer_tables(f, now)
     sentence = _sentence(parsed, data.works)
     _link_figures(data, qa)
     # on the page a month is named ("март 2025"); exports keep the date
@@ -169,9 +172,24 @@ def index() -> Any:
         figure_links={g: url_for("dashboard.cases", **qa, group=g) for g in an.CASE_GROUPS},
         exports={name: export_links(name, parsed) for name in BUILDERS},
         summary_table=an.summary_table(data.summary),
+        answers=answers,
+        answers_overdue=late,
+        case_link=case_link,
         map_url=url_for("dashboard.map_data", **qa),
         **_tiles(),
     )
+
+
+def _answer_tables(f: an.Filters, now: datetime) -> tuple[an.Table, an.Table]:
+    """Time to answer per channel and the open cases past their norm, channels named for people."""
+    given = norms(current_app.config.get("WEBMAP_ANSWER_NORMS"))
+    figures, late = answer_figures(f, now, given), overdue_answers(f, now, given)
+    for row in figures.rows:
+        unit = _("раб. ч") if row["norm_working"] else _("дн.")
+        row["norm"] = f"{row['norm_amount']:g} {unit}"
+    for row in figures.rows + late.rows:
+        row["channel"] = CHANNEL.label(row["channel"])
+    return figures, late
 
 
 def _bucket_label(bucket: Any, step: str) -> str:

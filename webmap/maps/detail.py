@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from webmap import privacy
 from webmap.extensions import db
+from webmap.maps.answers import last_public_answer, last_public_work_answer
 from webmap.models import Appeal, SourceMessage, Work, WorkPhoto, work_appeals
 from webmap.models.vocab import APPEAL_STATUS, WORK_STATUS
 from webmap.privacy import public_text
@@ -93,6 +94,8 @@ def public_work(work_id: int, locale: str = "ru") -> dict[str, Any] | None:
             ),
             "where": where(lon, lat),  # a work's place is public
             "note": public_text(work.public_note),
+            "answer": last_public_work_answer(work.id),
+            "answer_label": _("Ответ центра"),
             "sources": _sources(messages),
             "cases": len(work.appeals),
             "photos": [url_for("api.photo", photo_id=p) for p in photos] if work.status == "done" else [],
@@ -138,6 +141,8 @@ def public_case(case_id: int, locale: str = "ru") -> dict[str, Any] | None:
             ),
             "where": where,
             "note": public_text(case.public_note),
+            "answer": last_public_answer(case.id),
+            "answer_label": _("Ответ центра"),
             "sources": _sources(list(case.messages)),
         },
     }

@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table."""
 
+from webmap.models.answers import Answer, AnswerTemplate
 from webmap.models.api_keys import ApiKey
 from webmap.models.cases import Appeal, Category, SourceMessage
 from webmap.models.gazetteer import Address, District, Landmark, Street
@@ -10,6 +11,8 @@ from webmap.models.works import Work, WorkPhoto, WorkType, work_appeals
 
 __all__ = [
     "Address",
+    "Answer",
+    "AnswerTemplate",
     "ApiKey",
     "Appeal",
     "Category",

@@ -145,6 +145,18 @@ CHANNEL = Vocabulary(
     term("csv", _l("таблица (CSV)")),
 )
 
+# What became of an answer to a resident: posted back to the channel (``sent``), waiting for
+# the operator to copy it (``to_send``: no token or a channel without posting), refused by the
+# channel (``failed``: may be retried), or kept for the official reply (ПОС, reception, phone).
+# The public popup shows the last ``sent`` or ``official`` one.
+ANSWER_STATE = Vocabulary(
+    "answer state",
+    term("sent", _l("отправлен"), {PUBLIC}),
+    term("to_send", _l("к отправке")),
+    term("failed", _l("не отправлен")),
+    term("official", _l("для официального ответа"), {PUBLIC}),
+)
+
 # How exactly a case is placed, finest first.
 PRECISION = Vocabulary(
     "precision",

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
-from webmap.operator import intake, map_page, views, works  # noqa: E402,F401
+from webmap.operator import answers, intake, map_page, views, works  # noqa: E402,F401

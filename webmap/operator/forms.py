@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from webmap.forms import BaseForm
+from webmap.models.answers import MAX_ANSWER
 from webmap.models.vocab import APPEAL_STATUS
 
 COMMENT = Length(max=2000)
@@ -49,6 +50,16 @@ class WorkForm(VersionedForm):
     crew_id = SelectField(_l("Бригада"), coerce=int, validators=[Optional()])
     also = StringField(_l("Ещё обращения (номера через запятую)"), validators=[Optional(), Length(max=500)])
     public_note = TextAreaField(_l("Описание для жителей"), validators=[Length(max=2000)])
+
+
+class AnswerForm(BaseForm):
+    """An answer to the resident; it may go out at once, so it carries no case version."""
+
+    text = TextAreaField(_l("Ответ жителю"), validators=[Length(max=MAX_ANSWER)])  # empty: the service says so
+
+
+class RetryForm(BaseForm):
+    pass
 
 
 class QueueFilter(BaseForm):

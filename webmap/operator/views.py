@@ -92,7 +92,10 @@ def _case_context(appeal: Appeal) -> dict[str, Any]:
     forms["category"].category.choices = reference.category_choices()
     forms["work"].type_code.choices = reference.work_type_choices()
     forms["work"].crew_id.choices = crews
+    from webmap.operator.answers import answer_context
+
     return {
+        **answer_context(appeal),
         "appeal": appeal,
         "point": point,
         "line": line,

@@ -96,7 +96,18 @@ def public_work_channel_filter(w: Any, channels: Iterable[str]) -> ColumnElement
 # Every property a public case or work may have on any surface; each surface takes a subset.
 MAP_CASE_FIELDS = ("kind", "id", "category", "title", "status", "date")
 MAP_WORK_FIELDS = ("kind", "id", "type", "icon", "title", "status", "date", "anchor")
-POPUP_CASE_FIELDS = MAP_CASE_FIELDS[:-1] + ("status_label", "created", "closed_at", "when", "where", "note", "sources")
+# "answer": the centre's last sent or official answer, redacted (webmap.maps.answers)
+POPUP_CASE_FIELDS = MAP_CASE_FIELDS[:-1] + (
+    "status_label",
+    "created",
+    "closed_at",
+    "when",
+    "where",
+    "note",
+    "sources",
+    "answer",
+    "answer_label",
+)
 POPUP_WORK_FIELDS = MAP_WORK_FIELDS[:-2] + (
     "status_label",
     "done_at",
@@ -107,6 +118,8 @@ POPUP_WORK_FIELDS = MAP_WORK_FIELDS[:-2] + (
     "sources",
     "cases",
     "photos",
+    "answer",
+    "answer_label",
 )
 EXPORT_CASE_FIELDS = (
     "kind",

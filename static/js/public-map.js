@@ -156,5 +156,10 @@
   });
 
   applyHash();
+  // The town-wide answer embedded in the page: markers at once, replaced by the exact view's answer.
+  var first = node.getAttribute("data-first");
+  if (first && !location.hash) {
+    try { draw(JSON.parse(first)); } catch (e) { /* the request below draws the map anyway */ }
+  }
   load();
 })();

@@ -5,8 +5,22 @@ from __future__ import annotations
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
+from webmap.api.public import map_settings
+from webmap.maps.audience import PUBLIC
+from webmap.maps.features import TOWN_WIDE_ZOOM, features_in_view
 from webmap.maps.page import base_config, categories, work_types
+from webmap.maps.query import feature_query
 from webmap.public import bp
+
+
+def first_view(bounds: list[list[float]] | None) -> str | None:
+    """The default filters' answer for the whole town, as /api/features gives it (clustered):
+    the page draws it at once, before its own first request for the exact view returns."""
+    if not bounds:
+        return None
+    (south, west), (north, east) = bounds
+    query = feature_query({"bbox": f"{west},{south},{east},{north}", "zoom": str(TOWN_WIDE_ZOOM)}, PUBLIC)
+    return features_in_view(query, PUBLIC, map_settings())
 
 
 def page_config() -> dict[str, object]:
@@ -32,6 +46,7 @@ def index() -> str:
     return render_template(
         "public/index.html",
         map_config=cfg,
+        first_view=first_view(cfg["bounds"]),  # type: ignore[arg-type]
         work_types=cfg["workTypes"],
         categories=categories(),
         districts=cfg["districts"],

@@ -81,7 +81,18 @@
     return L.divIcon({ className: "case-marker case-" + W.token(p.status), iconSize: [18, 18], iconAnchor: [9, 9], popupAnchor: [0, -8] });
   }
 
+  // The markers drawn last, by id and count: an answer drawing the same ones (the exact view's
+  // answer after the embedded first view, often) leaves them, and an open popup, in place.
+  var drawnKey = null;
   function draw(data) {
+    var key = (data.features || []).map(function (f) { return f.id + ":" + (f.properties.count || 1); }).join(",");
+    if (key !== drawnKey) { drawnKey = key; drawFeatures(data); }
+    var n = data.total || 0;
+    var text = data.clustered ? t.shownClustered.replace("%(n)s", n) : t.shown.replace("%(n)s", n);
+    say(n ? text : t.nothing);
+  }
+
+  function drawFeatures(data) {
     layer.clearLayers();
     (data.features || []).forEach(function (f) {
       var p = f.properties;
@@ -99,9 +110,6 @@
       marker.bindPopup(function () { return popupFor(p); }, { maxWidth: 320, minWidth: 220 });
       layer.addLayer(marker);
     });
-    var n = data.total || 0;
-    var text = data.clustered ? t.shownClustered.replace("%(n)s", n) : t.shown.replace("%(n)s", n);
-    say(n ? text : t.nothing);
   }
 
   // A popup fills itself from /api/features/<kind>/<id>: what, where, when, who asked.

@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -237,12 +238,17 @@ def bench_import(app: Any, sample: int) -> None:
     from webmap.extensions import db
     from webmap.ingest.pipeline import Importer
     from webmap.ingest.readers import ReadStats, get_reader
+    from webmap.ingest.readers.records import RawMessage
     from webmap.services.triage import triage_message
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = generate(Path(tmp), sample)
         with app.app_context():
-            items = list(get_reader("vk")(paths["vk"], stats=ReadStats()))
+            run = f"r{int(time.time())}-"  # new posts on every run (a --keep run would find them imported)
+            items = [
+                replace(m, external_id=run + m.external_id) if isinstance(m, RawMessage) else m
+                for m in get_reader("vk")(paths["vk"], stats=ReadStats())
+            ]
             importer = Importer(triage_message, batch_size=500)
             triage_message("прогрев: яма у дома Мира 1", "vk")  # load the models before timing
             started = time.perf_counter()

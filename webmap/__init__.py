@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, request
 from flask_babel import get_locale
 
-from webmap.config import DEFAULT_SECRET, PROJECT_ROOT, from_env
+from webmap.config import DEFAULT_SECRET, PROJECT_ROOT, from_env, sqlalchemy_url
 from webmap.extensions import babel, db, migrate
 
 
@@ -24,9 +24,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     _refuse_default_secret_in_production(app)
 
-    from webmap import models  # noqa: F401  (registers the tables for migrations)
+    from webmap import (
+        models,  # noqa: F401  (registers the tables for migrations)
+        replica,
+    )
 
+    if app.config.get("WEBMAP_REPLICA_URL"):
+        binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
+        binds.update(replica.settings(sqlalchemy_url(str(app.config["WEBMAP_REPLICA_URL"]))))
+        app.config["SQLALCHEMY_BINDS"] = binds
     db.init_app(app)
+    replica.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
     app.jinja_env.globals["get_locale"] = get_locale

@@ -35,6 +35,8 @@ def from_env() -> dict[str, object]:
         "SECRET_KEY": os.environ.get("WEBMAP_SECRET_KEY", DEFAULT_SECRET),
         "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A hot standby the public map reads from (webmap/replica.py); empty: the primary only.
+        "WEBMAP_REPLICA_URL": os.environ.get("WEBMAP_REPLICA_URL", ""),
         "WEBMAP_ENV": os.environ.get("WEBMAP_ENV", "development"),
         "WEBMAP_TOWN_NAME": os.environ.get("WEBMAP_TOWN_NAME", "Покачи"),
         "WEBMAP_TIMEZONE": os.environ.get("WEBMAP_TIMEZONE", "Asia/Yekaterinburg"),

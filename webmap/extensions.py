@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from webmap.replica import RoutingSession
+
 # Deterministic constraint names, so migrations can name what they drop.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -26,7 +28,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+# RoutingSession: public reads from a read replica when one is configured (webmap/replica.py).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 
 # Models subclass ``Model``: at run time it is ``db.Model`` (Base plus Flask-SQLAlchemy's bind and
 # table-name mixins), which mypy cannot use as a base class since it is built by a call.

@@ -102,6 +102,10 @@ class Appeal(Model):
             postgresql_using="gist",
             postgresql_where=text(APPEAL_STATUS.sql_group("status", OPEN)),
         ),
+        # region scale (migration 0014): the public map's cases (in work) by place, one town of many
+        Index(
+            "ix_appeals_point_in_work", "point", postgresql_using="gist", postgresql_where=text("status = 'in_work'")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, func
+from sqlalchemy import CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webmap.extensions import Model, db
@@ -44,6 +44,8 @@ class Work(Model):
         CheckConstraint("(status = 'done') = (done_at IS NOT NULL)", name="done_at"),
         # maps (migration 0003): town-wide clustering of works reads only this index
         Index("ix_works_map_cover", "status", "type_code", postgresql_include=["geom", "id", "done_at", "created_at"]),
+        # region scale (migration 0014): the public map's works (done) by place, one town of many
+        Index("ix_works_geom_done", "geom", postgresql_using="gist", postgresql_where=text("status = 'done'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -254,16 +254,18 @@ def trend(f: Filters, *, cases: Rollup | None = None) -> Table:
 
 
 def works_by_type(f: Filters) -> Table:
-    """Works done in the period by type; for a type done once, the district it was done in."""
+    """Works done in the period by type; for a type done once, the district it was done in
+    (looked up for that one work only: a region has tens of thousands)."""
     where, params = work_where(f)
     rows = fetch(
         f"""
-        SELECT w.type_code AS code, t.name_ru, t.name_en, count(*) AS count, min(place.name) AS place
-        FROM works w JOIN work_types t ON t.code = w.type_code
-        LEFT JOIN LATERAL (SELECT d.name FROM districts d
-                           WHERE ST_Intersects(d.geom, ST_PointOnSurface(w.geom))
-                           ORDER BY d.id LIMIT 1) place ON true
-        WHERE {where} GROUP BY w.type_code, t.name_ru, t.name_en ORDER BY count DESC, t.name_ru""",
+        SELECT g.code, t.name_ru, t.name_en, g.count,
+               CASE WHEN g.count = 1 THEN (SELECT d.name FROM works w1 JOIN districts d
+                                           ON ST_Intersects(d.geom, ST_PointOnSurface(w1.geom))
+                                           WHERE w1.id = g.first_id ORDER BY d.id LIMIT 1) END AS place
+        FROM (SELECT w.type_code AS code, count(*) AS count, min(w.id) AS first_id
+              FROM works w WHERE {where} GROUP BY w.type_code) g
+        JOIN work_types t ON t.code = g.code ORDER BY g.count DESC, t.name_ru""",
         params,
     )
     for r in rows:

@@ -73,3 +73,14 @@ def test_a_case_not_on_the_public_map_shows_nothing(app_ctx: None, client: Flask
     db.session.add(Answer(appeal_id=case.id, text="Ответ", channel="vk", state="sent"))
     db.session.commit()
     assert client.get(f"/api/features/case/{case.id}").status_code == 404
+
+
+def test_open311_status_notes_carry_the_answer_without_personal_data(app_ctx: None, client: FlaskClient) -> None:
+    case_id, _work_id = _seed()
+    for fmt in ("json", "xml"):
+        response = client.get(f"/open311/v2/requests/{case_id}.{fmt}")
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+        assert "Яма у дома по улице Мира заделана" in body and "Черновик" not in body
+        for personal in PERSONAL:
+            assert personal not in body, (fmt, personal)

@@ -5,8 +5,9 @@ answer often begins with the resident's name, which the name finder may not know
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import nulls_last, select
 
 from webmap.extensions import db
 from webmap.models import Answer, SourceMessage, work_appeals
@@ -54,3 +55,22 @@ def last_public_work_answer(work_id: int) -> str | None:
         .limit(1)
     ).first()
     return public_answer_text(answer) if answer is not None else None
+
+
+def last_public_answers(appeal_ids: Iterable[int]) -> dict[int, str]:
+    """:func:`last_public_answer` of many cases in one query (an Open311 GET lists up to 1000)."""
+    ids = sorted(set(appeal_ids))
+    if not ids:
+        return {}
+    answers = db.session.scalars(
+        select(Answer)
+        .where(Answer.appeal_id.in_(ids), Answer.state.in_(ANSWER_STATE.group(PUBLIC)))
+        .order_by(Answer.appeal_id, nulls_last(Answer.created_at.desc()), Answer.id.desc())
+        .distinct(Answer.appeal_id)
+    )
+    out: dict[int, str] = {}
+    for answer in answers:
+        text = public_answer_text(answer)
+        if text:
+            out[answer.appeal_id] = text
+    return out

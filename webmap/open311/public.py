@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 
 from webmap import privacy
 from webmap.extensions import db
+from webmap.maps.answers import last_public_answers
 from webmap.maps.detail import status_label
 from webmap.models import Appeal, SourceMessage, Work, WorkPhoto, work_appeals
 from webmap.models.constants import APPEAL_STATUSES, OPEN_STATUSES
@@ -117,7 +118,8 @@ def find_requests(q: Query, now: datetime) -> list[dict[str, Any]]:
         return places[(lon, lat, houses)]
 
     words = {"agency": agency(), **{status: status_label("case", status) for status in APPEAL_STATUSES}}
-    return [_document(*row, place=place, words=words) for row in rows]
+    answers = last_public_answers(row[0].id for row in rows)
+    return [_document(*row, place=place, words=words, answers=answers) for row in rows]
 
 
 def _place_point(
@@ -199,6 +201,7 @@ def _document(
     *,
     place: Callable[[float, float, bool], str | None],
     words: dict[str, str],
+    answers: dict[int, str],
 ) -> dict[str, Any]:
     where = _place_point(lon, lat, own_lon, own_lat, disclosed)
     address = place(*where) if where is not None else None
@@ -207,7 +210,8 @@ def _document(
     return {
         "service_request_id": case.id,
         "status": open311_status(case.status),
-        "status_notes": privacy.public_text(case.public_note) or words[case.status],
+        # the centre's last answer to the resident, else the public note, else the status in words
+        "status_notes": answers.get(case.id) or privacy.public_text(case.public_note) or words[case.status],
         "service_name": title,
         "service_code": case.category_code,
         "description": None,  # residents' own words are never public

@@ -35,6 +35,23 @@ def test_healthz_says_the_database_is_migrated(client: FlaskClient) -> None:
     assert set(body) == {"db", "migrations", "worker"}  # nothing else: no names, counts or settings
 
 
+def test_healthz_gives_the_workers_last_heartbeat(app: Flask, committed: None, client: FlaskClient) -> None:
+    from sqlalchemy import text
+
+    with app.app_context():
+        db.session.execute(text("DELETE FROM procrastinate.procrastinate_workers"))
+        db.session.execute(
+            text("INSERT INTO procrastinate.procrastinate_workers (last_heartbeat) VALUES ('2026-12-01T10:00:00+00')")
+        )
+        db.session.commit()
+    try:
+        assert client.get("/healthz").get_json()["worker"].startswith("2026-12-01T10:00:00")
+    finally:
+        with app.app_context():
+            db.session.execute(text("DELETE FROM procrastinate.procrastinate_workers"))
+            db.session.commit()
+
+
 def test_healthz_is_503_on_an_unmigrated_database() -> None:
     url = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/webmap_test_unmigrated"
     recreate_database(url)

@@ -32,13 +32,16 @@ def database_revisions() -> set[str]:
         return set(MigrationContext.configure(connection).get_current_heads())
 
 
+QUEUE_WORKERS = "procrastinate.procrastinate_workers"  # the job queue's own schema (migration 0008)
+
+
 def worker_heartbeat() -> datetime | None:
     """The last heartbeat of any monitoring worker (procrastinate's workers table), if there is one."""
     with db.engine.connect() as connection:
-        exists = connection.scalar(text("SELECT to_regclass('procrastinate_workers') IS NOT NULL"))
+        exists = connection.scalar(text(f"SELECT to_regclass('{QUEUE_WORKERS}') IS NOT NULL"))
         if not exists:
             return None
-        value = connection.scalar(text("SELECT max(last_heartbeat) FROM procrastinate_workers"))
+        value = connection.scalar(text(f"SELECT max(last_heartbeat) FROM {QUEUE_WORKERS}"))
         return value if isinstance(value, datetime) else None
 
 

@@ -188,6 +188,25 @@ def committed(app: Flask) -> Iterator[None]:
         database.session.commit()
 
 
+def stored_messages(app: Flask) -> tuple[int, int, int]:
+    """Committed messages, distinct external ids and messages with a case, read afresh: what a
+    killed and restarted import or worker must leave equal (each message once, each with its case)."""
+    from sqlalchemy import func, select
+
+    from webmap.extensions import db as database  # this module's `db` is the fixture
+    from webmap.models import SourceMessage
+
+    with app.app_context():
+        database.session.remove()
+        row = database.session.execute(
+            select(
+                func.count(), func.count(func.distinct(SourceMessage.external_id)), func.count(SourceMessage.appeal_id)
+            )
+        ).one()
+        database.session.remove()
+        return (row[0], row[1], row[2])
+
+
 @pytest.fixture
 def live_server(app: Flask, committed: None) -> Iterator[str]:
     """The app served on a free local port in a thread; yields its base URL.

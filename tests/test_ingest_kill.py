@@ -11,11 +11,8 @@ import time
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import func, select
 
-from tests.conftest import DEMO_TOWN, TEST_DATABASE_URL
-from webmap.extensions import db
-from webmap.models import SourceMessage
+from tests.conftest import DEMO_TOWN, TEST_DATABASE_URL, stored_messages
 
 WEBMAP = str(Path(sys.executable).parent / "webmap")
 N = 3000
@@ -36,18 +33,6 @@ def _export(path: Path) -> None:
     path.write_text(json.dumps({"response": {"count": N, "items": items}}, ensure_ascii=False), encoding="utf-8")
 
 
-def _stored(app: Flask) -> tuple[int, int, int]:
-    with app.app_context():
-        db.session.remove()
-        row = db.session.execute(
-            select(
-                func.count(), func.count(func.distinct(SourceMessage.external_id)), func.count(SourceMessage.appeal_id)
-            )
-        ).one()
-        db.session.remove()
-        return tuple(row)
-
-
 def test_killed_import_resumes_exactly_once(app: Flask, committed: None, tmp_path: Path) -> None:
     export = tmp_path / "wall.json"
     _export(export)
@@ -55,16 +40,16 @@ def test_killed_import_resumes_exactly_once(app: Flask, committed: None, tmp_pat
     cmd = [WEBMAP, "import", "vk", str(export), "--batch-size", "100"]
     child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while _stored(app)[0] < 300 and time.monotonic() < deadline and child.poll() is None:
+    while stored_messages(app)[0] < 300 and time.monotonic() < deadline and child.poll() is None:
         time.sleep(0.05)
     assert child.poll() is None, "the import finished before it could be killed"
     child.send_signal(signal.SIGKILL)
     child.wait()
-    partial = _stored(app)
+    partial = stored_messages(app)
     assert 0 < partial[0] < N and partial[0] % 100 == 0  # whole batches only
     assert partial[0] == partial[1] == partial[2]  # no duplicates; every stored message has its case
 
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert f"already imported {partial[0]}" in done.stdout
-    assert _stored(app) == (N, N, N)
+    assert stored_messages(app) == (N, N, N)

@@ -10,29 +10,14 @@ import time
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import func, select
 
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, stored_messages
 from tests.monitor_helpers import StandIns, add, config_for, sources, stand_ins, vk_post
-from webmap.extensions import db
-from webmap.models import SourceMessage
 
 __all__ = ["stand_ins"]
 WEBMAP = str(Path(sys.executable).parent / "webmap")
 N = 3000
 BATCH = 25  # posts per transaction (webmap/connectors/vk.py BATCH_POSTS)
-
-
-def _stored(app: Flask) -> tuple[int, int, int]:
-    with app.app_context():
-        db.session.remove()
-        row = db.session.execute(
-            select(
-                func.count(), func.count(func.distinct(SourceMessage.external_id)), func.count(SourceMessage.appeal_id)
-            )
-        ).one()
-        db.session.remove()
-        return tuple(row)
 
 
 def test_killed_monitor_resumes_exactly_once(app: Flask, runner, stand_ins: StandIns) -> None:
@@ -43,12 +28,12 @@ def test_killed_monitor_resumes_exactly_once(app: Flask, runner, stand_ins: Stan
     cmd = [WEBMAP, "monitor", "--once"]
     child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while _stored(app)[0] < 300 and time.monotonic() < deadline and child.poll() is None:
+    while stored_messages(app)[0] < 300 and time.monotonic() < deadline and child.poll() is None:
         time.sleep(0.05)
     assert child.poll() is None, "the monitor finished before it could be killed"
     child.send_signal(signal.SIGKILL)
     child.wait()
-    partial = _stored(app)
+    partial = stored_messages(app)
     assert 0 < partial[0] < N and partial[0] % BATCH == 0  # whole batches only
     assert partial[0] == partial[1] == partial[2]  # no duplicates; every stored message has its case
     cursor = sources(app)["vk-wall -21835"].cursor
@@ -57,6 +42,6 @@ def test_killed_monitor_resumes_exactly_once(app: Flask, runner, stand_ins: Stan
     runner.invoke(args=["sources", "resume", str(sources(app)["vk-wall -21835"].id)])  # due again now
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    assert _stored(app) == (N, N, N)
+    assert stored_messages(app) == (N, N, N)
     wall = sources(app)["vk-wall -21835"]
     assert wall.cursor["last_id"] == N and wall.taken == N and wall.last_error is None

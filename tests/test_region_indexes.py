@@ -9,38 +9,23 @@ transaction): what remains is whether the index can serve the query at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
 from tests import factories
+from tests.conftest import Queries
 from webmap.extensions import db as database
 from webmap.services import analytics as an
 
+Counting = Callable[[], AbstractContextManager[Queries]]
+
 TOWN = "75.54,61.72,75.66,61.765"
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[tuple[str, Any]]]:
-    """The statements (with their parameters) the app sends inside the block."""
-    sent: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        sent.append((statement, parameters))
-
-    with app.app_context():
-        engine = database.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def plan(db: scoped_session[Session], statement: tuple[str, Any], *indexes: str) -> str:
@@ -67,9 +52,9 @@ def plan(db: scoped_session[Session], statement: tuple[str, Any], *indexes: str)
         savepoint.rollback()
 
 
-def one(sent: list[tuple[str, Any]], test: Callable[[str], bool]) -> tuple[str, Any]:
-    found = [s for s in sent if test(s[0])]
-    assert len(found) == 1, [s[0][:80] for s in sent]
+def one(sent: Queries, test: Callable[[str], bool]) -> tuple[str, Any]:
+    found = [(s, p) for s, p in zip(sent, sent.parameters, strict=True) if test(s)]
+    assert len(found) == 1, [s[:80] for s in sent]
     return found[0]
 
 
@@ -87,10 +72,10 @@ def seed(clock: factories.Clock) -> None:
 
 
 def test_the_town_wide_public_grid_reads_the_band_index_alone(
-    app: Flask, db: scoped_session[Session], client: FlaskClient, clock: factories.Clock
+    db: scoped_session[Session], client: FlaskClient, clock: factories.Clock, count_queries: Counting
 ) -> None:
     seed(clock)
-    with statements(app) as sent:
+    with count_queries() as sent:
         response = client.get("/api/features", query_string={"bbox": TOWN, "zoom": 13})
     assert response.status_code == 200
     grid = one(sent, lambda s: s.startswith("SELECT floor(x") and "FROM appeals a" in s)
@@ -100,12 +85,12 @@ def test_the_town_wide_public_grid_reads_the_band_index_alone(
 
 
 def test_the_dashboards_case_figures_and_receptions_read_their_covering_indexes(
-    app: Flask, db: scoped_session[Session], clock: factories.Clock
+    app: Flask, db: scoped_session[Session], clock: factories.Clock, count_queries: Counting
 ) -> None:
     seed(clock)
     today = clock.now().date()
     f = an.Filters(today - timedelta(days=364), today)
-    with app.test_request_context("/dashboard/"), statements(app) as sent:
+    with app.test_request_context("/dashboard/"), count_queries() as sent:
         an.dashboard(f)
     rollup = one(sent, lambda s: "GROUPING SETS ((a.category)" in s)
     assert "using ix_appeals_received" in plan(db, rollup, "ix_appeals_received")

@@ -11,6 +11,7 @@ from flask import Flask
 from flask_babel import refresh
 from sqlalchemy import text as sa_text
 
+from tests import factories
 from tests.test_dashboard_data import (
     EXPECTED,
     EXPECTED_CATEGORIES,
@@ -227,3 +228,16 @@ def test_unknown_work_type_is_named(app: Flask) -> None:
         )
     assert text == "За период с 01.01.2025 по 31.01.2025 сделано: 3 работы «Покрашены скамейки»."
     assert agree(1, "работа") == "работа"
+
+
+def test_receptions_count_each_visitor_once_per_group_and_a_nameless_one_not_at_all(app_ctx: None) -> None:
+    clock = factories.Clock(utc(2025, 6, 1))
+    for who, author in [("Глава", "Пётр Сидоров"), ("Глава", " пётр сидоров "), ("Зам", "ПЁТР СИДОРОВ"), ("Зам", None)]:
+        m = factories.message("вопрос о дороге", channel="reception", author=author, days_ago=10, clock=clock)
+        m.received_by = who
+    db.session.flush()
+    june = an.Filters(date(2025, 5, 1), date(2025, 5, 31))
+    people = {r["received_by"]: (r["questions"], r["visitors"]) for r in an.receptions_by_person(june).rows}
+    assert people == {"Глава": (2, 1), "Зам": (2, 1)}
+    assert an.reception_totals(june) == {"questions": 4, "visitors": 1}
+    assert an.reception_totals(an.Filters(date(2024, 1, 1), date(2024, 1, 31))) == {"questions": 0, "visitors": 0}

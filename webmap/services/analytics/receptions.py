@@ -45,26 +45,39 @@ class Receptions:
     totals: dict[str, int]
 
 
+# Questions and distinct visitors of a group: (group, visitor) pairs hashed, then counted (count
+# DISTINCT would sort the period's receptions once per group kind); a visitor the log did not name
+# asked questions but is no one to count.
+_GROUP_COUNTS = """SELECT '{kind}' AS kind, {select}, sum(n) AS questions, count(visitor) AS visitors
+            FROM (SELECT {keys}visitor, count(*) AS n FROM r GROUP BY {keys}visitor) p{group_by}"""
+
+
 def receptions(f: Filters) -> Receptions:
     """Questions and visitors of the personal receptions by who received them, by category and in
-    all: one pass (grouping sets) over the reception messages of the period."""
+    all, from one read of the period's reception messages."""
     where, params = _reception_where(f)
+    groups = "\n            UNION ALL ".join(
+        _GROUP_COUNTS.format(kind=kind, select=select, keys=f"{key}, " if key else "", group_by=by)
+        for kind, select, key, by in (
+            ("person", "received_by, NULL AS code", "received_by", " GROUP BY received_by"),
+            ("category", "NULL, code", "code", " GROUP BY code"),
+            ("all", "NULL, NULL", "", ""),
+        )
+    )
     rows = fetch(
         f"""
-        SELECT g.*, c.name_ru, c.name_en FROM (
-            SELECT GROUPING(r.received_by) AS no_person, GROUPING(r.code) AS no_code, r.received_by, r.code,
-                   count(*) AS questions, count(DISTINCT r.visitor) AS visitors
-            FROM (SELECT {RECEIVED_BY} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
-                  FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id WHERE {where}) r
-            GROUP BY GROUPING SETS ((r.received_by), (r.code), ())) g
+        WITH r AS MATERIALIZED (
+            SELECT {RECEIVED_BY} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
+            FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id WHERE {where})
+        SELECT g.*, c.name_ru, c.name_en FROM ({groups}) g
         LEFT JOIN categories c ON c.code = g.code
-        ORDER BY g.questions DESC, g.received_by, c.name_ru""",
+        ORDER BY g.questions DESC NULLS LAST, g.received_by, c.name_ru""",
         params,
     )
     people = [
         {"received_by": r["received_by"], "questions": r["questions"], "visitors": r["visitors"]}
         for r in rows
-        if not r["no_person"]
+        if r["kind"] == "person"
     ]
     categories = [
         {
@@ -75,9 +88,10 @@ def receptions(f: Filters) -> Receptions:
             "visitors": r["visitors"],
         }
         for r in rows
-        if r["no_person"] and not r["no_code"]
+        if r["kind"] == "category"
     ]
-    total = next((r for r in rows if r["no_person"] and r["no_code"]), {"questions": 0, "visitors": 0})
+    total = next(r for r in rows if r["kind"] == "all")
+    total = {"questions": total["questions"] or 0, "visitors": total["visitors"]}
     return Receptions(
         Table(
             "receptions_people",

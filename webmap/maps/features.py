@@ -300,28 +300,25 @@ def _fetch(
 ) -> list[str]:
     out: list[str] = []
     if "works" in q.layers and work_ids != []:
-        where = f.works + (" AND w.id = ANY(:work_ids)" if work_ids else "")
-        sql = (
-            f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w "
-            f"JOIN work_types t ON t.code = w.type_code WHERE {where} ORDER BY w.id LIMIT :lim"
-        )
-        out += (
-            db.session.execute(text(sql), {**f.params, "work_ids": work_ids or [], "lim": settings.max_features})
-            .scalars()
-            .all()
-        )
+        works = f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w JOIN work_types t ON t.code = w.type_code"
+        out += _features(works, f.works, "w", work_ids, f.params, settings.max_features)
     if "cases" in q.layers and case_ids != []:
-        where = f.cases + (" AND a.id = ANY(:case_ids)" if case_ids else "")
-        sql = (
+        cases = (
             f"SELECT {case_feature_sql(audience, settings.locale, f.case_point)} FROM appeals a "
-            f"JOIN categories c ON c.code = a.category_code WHERE {where} ORDER BY a.id LIMIT :lim"
+            "JOIN categories c ON c.code = a.category_code"
         )
-        out += (
-            db.session.execute(text(sql), {**f.params, "case_ids": case_ids or [], "lim": settings.max_features})
-            .scalars()
-            .all()
-        )
+        out += _features(cases, f.cases, "a", case_ids, f.params, settings.max_features)
     return out
+
+
+def _features(
+    select: str, where: str, alias: str, ids: list[int] | None, params: dict[str, Any], limit: int
+) -> list[str]:
+    """The Feature texts ``select`` gives under ``where`` (of ``ids`` alone, if given), in id order."""
+    if ids:
+        where += f" AND {alias}.id = ANY(:ids)"
+    sql = f"{select} WHERE {where} ORDER BY {alias}.id LIMIT :lim"
+    return list(db.session.execute(text(sql), {**params, "ids": ids or [], "lim": limit}).scalars())
 
 
 def grid_size(q: FeatureQuery, cell_px: int) -> tuple[float, float, int]:

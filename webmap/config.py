@@ -89,6 +89,10 @@ def from_env() -> dict[str, object]:
         **monitor_settings(),
         # time to answer a resident, per channel (webmap.services.analytics.answers); "*": the rest
         "WEBMAP_ANSWER_NORMS": os.environ.get("WEBMAP_ANSWER_NORMS", ""),
+        # the dashboard: memory for its sorts, and half its figures on a second connection beside
+        # the rest (webmap.services.analytics.beside)
+        "WEBMAP_ANALYTICS_WORK_MEM": os.environ.get("WEBMAP_ANALYTICS_WORK_MEM", "64MB"),
+        "WEBMAP_ANALYTICS_PARALLEL": _bool("WEBMAP_ANALYTICS_PARALLEL", True),
     }
 
 

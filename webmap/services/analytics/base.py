@@ -157,7 +157,7 @@ def tune() -> None:
     transaction): memory for sorts and hashes (``WEBMAP_ANALYTICS_WORK_MEM``), so counting
     100,000 cases does not spill to disk, and no JIT, whose compilation costs more than it saves
     on queries of this size (DBSCAN's high cost estimate would always trigger it)."""
-    value = current_app.config.get("WEBMAP_ANALYTICS_WORK_MEM", "64MB")
+    value = current_app.config["WEBMAP_ANALYTICS_WORK_MEM"]
     if value:
         db.session.execute(
             text("SELECT set_config('work_mem', :v, true), set_config('jit', 'off', true)"), {"v": str(value)}

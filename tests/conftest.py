@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg2
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -86,7 +86,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     model = tmp_path_factory.mktemp("category") / "category_model.joblib"
     app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), "WEBMAP_CATEGORY_MODEL": str(model)}
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+            "WEBMAP_CATEGORY_MODEL": str(model),
+            "WEBMAP_FIRST_VIEW_CACHE_SECONDS": 0,  # each test's data, not an earlier test's (tests turn it on)
+        }
     )
     with app.app_context():
         upgrade()
@@ -150,8 +155,11 @@ def count_queries(app: Flask) -> Callable[[], AbstractContextManager[Queries]]:
         def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
             queries.append(statement)
 
-        with app.app_context():
+        if has_app_context():  # pushing and popping one would end the test's session, its data with it
             engine = database.engine
+        else:
+            with app.app_context():
+                engine = database.engine
         event.listen(engine, "before_cursor_execute", record)
         try:
             yield queries

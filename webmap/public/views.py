@@ -1,12 +1,16 @@
-"""The public map page: a small Leaflet page whose points come from /api/features by bbox."""
+"""The public map page: a small Leaflet page whose points come from /api/features by bbox; the
+first view's answer comes embedded (:mod:`webmap.public.first_view`)."""
 
 from __future__ import annotations
+
+from typing import cast
 
 from flask import current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from webmap.maps.page import base_config, categories, url_template, work_types
 from webmap.public import bp
+from webmap.public.first_view import Bounds, first_view_json, script_json
 
 
 def page_config() -> dict[str, object]:
@@ -28,10 +32,15 @@ def page_config() -> dict[str, object]:
 
 @bp.get("/")
 def index() -> str:
+    """The page; its query string is not read (but ``lang``, by the locale): it always embeds the
+    default filters' first view, which its script draws only when the URL's hash asks for no
+    other view or filters."""
     cfg = page_config()
+    first = first_view_json(cast("Bounds | None", cfg["bounds"]))
     return render_template(
         "public/index.html",
         map_config=cfg,
+        first_view=script_json(first) if first else None,
         work_types=cfg["workTypes"],
         categories=categories(),
         districts=cfg["districts"],

@@ -178,3 +178,26 @@ def test_no_cache_when_it_is_turned_off(app: Flask, app_ctx: None, client: Flask
     with count_queries() as again:
         embedded(client)
     assert any(CLUSTER_SQL in q for q in again)
+
+
+def test_the_cache_keeps_thirty_seconds_unless_told(monkeypatch) -> None:
+    from webmap.config import from_env
+
+    monkeypatch.delenv("WEBMAP_FIRST_VIEW_CACHE_SECONDS", raising=False)
+    assert from_env()["WEBMAP_FIRST_VIEW_CACHE_SECONDS"] == 30
+    monkeypatch.setenv("WEBMAP_FIRST_VIEW_CACHE_SECONDS", "0")
+    assert from_env()["WEBMAP_FIRST_VIEW_CACHE_SECONDS"] == 0
+
+
+def test_a_failing_first_view_leaves_a_working_page(app_ctx: None, client: FlaskClient, monkeypatch) -> None:
+    """The head is sent before the first view is made: if making it fails, the block says null (the
+    script then asks the API) and the page is whole."""
+
+    def broken(bounds: object) -> str:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("webmap.public.views.first_view_json", broken)
+    response = get(client, "/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and BLOCK.findall(page) == ["null"]
+    assert page.rstrip().endswith("</html>") and "/static/js/public-map.js" in page

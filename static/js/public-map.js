@@ -55,7 +55,7 @@
     var text = data.clustered ? t.shownClustered.replace("%(n)s", n) : t.shown.replace("%(n)s", n);
     say(n ? text : t.nothing);
     node.setAttribute("data-drawn", source || "view"); // "first": the embedded answer; "view": this view's
-    node.setAttribute("data-drawn-zoom", String(map.getZoom())); // what is drawn is for this zoom (tests wait on it)
+    if (!source) { node.setAttribute("data-drawn-zoom", String(map.getZoom())); } // this zoom's answer (tests wait on it)
   }
 
   // The first view's answer embedded in the page (webmap/public/first_view.py): /api/features for

@@ -132,3 +132,32 @@ def test_received_by_is_filled_in_from_raw_records_imported_before(scratch_app: 
     }
     downgrade(revision="base")
     upgrade()
+
+
+def test_case_channels_are_filled_in_from_messages_stored_before(scratch_app: Flask) -> None:
+    """Cases stored before appeals.channels existed get the distinct channels of their messages."""
+    downgrade(revision="base")
+    upgrade(revision="0014_region_indexes")
+    with db.engine.begin() as conn:
+        ids = [
+            conn.scalar(
+                text(
+                    "INSERT INTO appeals (category_code, status, precision) VALUES ('road', 'new', 'none') RETURNING id"
+                )
+            )
+            for _ in range(3)
+        ]
+        for n, (channel, case) in enumerate([("vk", 0), ("phone", 0), ("vk", 0), ("pos", 1), (None, None)]):
+            conn.execute(
+                text(
+                    "INSERT INTO source_messages (channel, external_id, text, posted_at, raw, appeal_id) "
+                    "VALUES (:c, :e, 'текст', now(), '{}', :a)"
+                ),
+                {"c": channel or "telegram", "e": f"m{n}", "a": ids[case] if case is not None else None},
+            )
+    upgrade()
+    with db.engine.connect() as conn:
+        got = [conn.scalar(text("SELECT channels FROM appeals WHERE id = :i"), {"i": i}) for i in ids]
+    assert got == [["phone", "vk"], ["pos"], []]
+    downgrade(revision="base")
+    upgrade()

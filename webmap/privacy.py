@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, String, and_, case, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from geo.pii import find_pii, redact
@@ -81,14 +81,14 @@ def public_channel_filter(a: Any, channels: Iterable[str]) -> ColumnElement[bool
     """Cases reported by a public post of one of ``channels`` (the only channel filter the public has)."""
     m = _FILTER_MESSAGE
     wanted = [c for c in channels if c in PUBLIC_CHANNELS]
-    return fl.case_from_channels(a, wanted, m, public_post(m))
+    return fl.case_has_message(a, m, and_(fl.any_of(m.channel, wanted, String()), public_post(m)))
 
 
 def public_work_channel_filter(w: Any, channels: Iterable[str]) -> ColumnElement[bool]:
     """Works answering a case reported by a public post of one of ``channels``."""
     m = _FILTER_MESSAGE
     wanted = [c for c in channels if c in PUBLIC_CHANNELS]
-    return fl.work_from_channels(w, wanted, m, public_post(m))
+    return fl.work_has_message(w, m, and_(fl.any_of(m.channel, wanted, String()), public_post(m)))
 
 
 # -- which fields ----------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def public_point_in_bbox(a: Any, west: fl.Num, south: fl.Num, east: fl.Num, nort
     view = (west, south, east, north)
     own, cell = fl.in_bbox(a.point, *view), fl.in_bbox(coarse_point(a), *view)
     return and_(
-        fl.in_bbox(a.point, west - mx, south - my, east + mx, north + my),
+        fl.point_in_view(a.point, west - mx, south - my, east + mx, north + my),
         or_(and_(own, cell), and_(or_(own, cell), fl.in_bbox(public_point(a), *view))),
     )
 

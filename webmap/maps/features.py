@@ -215,7 +215,7 @@ def case_conditions(s: Shape) -> list[Any]:
         out.append(fl.case_status_in(CASE, privacy.CASE_STATUSES))
         out.append(fl.case_placed(CASE))
     else:
-        out.append(fl.in_bbox(CASE.point, *view))
+        out.append(fl.point_in_view(CASE.point, *view))
     if not s.include_old:
         out.append(fl.case_not_old_fixed(CASE, P_OLD_CUT))
     if s.categories:
@@ -273,6 +273,16 @@ def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audienc
     coarse, coarse_params = case_point_sql(audience, coarse=True)
     params.update(point_params, **coarse_params)
     return Filters(works=works, cases=cases, params=params, case_point=point, coarse_case_point=coarse)
+
+
+def _counts(q: FeatureQuery, f: Filters, limit: int) -> int:
+    """The items of the view, counted up to ``limit`` (enough to know whether to cluster)."""
+    total = 0
+    if "works" in q.layers:
+        total += _count("works w", f.works, f.params, limit)
+    if "cases" in q.layers and total < limit:
+        total += _count("appeals a", f.cases, f.params, limit)
+    return total
 
 
 def _count(table_sql: str, where: str, params: dict[str, Any], limit: int) -> int:
@@ -362,13 +372,17 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
                 f"WHERE {f.cases} OFFSET 0) pub"
             )
         queries.append(("cases", inner))
-    with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
-        rows = []
+    rows = []
+    planned = grid_settings(q.zoom, queries[0][0]) if queries else {}
+    with planner(**planned):
         for kind, inner in queries:
             sql = (
                 f"SELECT floor(x / :cw)::bigint AS gx, floor(y / :ch)::bigint AS gy, count(*) AS n, "
                 f"sum(x) AS sx, sum(y) AS sy, min(id) AS id FROM ({inner}) pts GROUP BY 1, 2"
             )
+            if grid_settings(q.zoom, kind) != planned:
+                planned = grid_settings(q.zoom, kind)
+                _set_config(planned)
             rows.append((kind, db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()))
     for kind, result in rows:
         for gx, gy, n, sx, sy, first in result:
@@ -387,53 +401,64 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
 
 
 @contextmanager
-def planner(*, index_only: bool) -> Iterator[None]:
-    """Planner settings for the grid queries, restored afterwards.
-
-    No parallel workers (their start costs more than these short queries gain on a
-    small server); index-only scans of the covering indexes for town-wide views only:
-    for a smaller view the planner would still prefer them, though reading the few
-    rows the GiST index finds is several times faster.
-    """
-    old = db.session.execute(
-        text("SELECT current_setting('enable_indexonlyscan'), current_setting('max_parallel_workers_per_gather')")
-    ).one()
-    db.session.execute(
-        text(
-            "SELECT set_config('enable_indexonlyscan', :ios, true), "
-            "set_config('max_parallel_workers_per_gather', '0', true)"
-        ),
-        {"ios": "on" if index_only else "off"},
-    )
+def planner(**settings: str) -> Iterator[None]:
+    """Planner settings (``set_config`` local to the transaction) for the queries inside, restored
+    afterwards. The names come from this module, never from a request."""
+    assert all(name.isidentifier() for name in settings)
+    if not settings:
+        yield
+        return
+    names = list(settings)
+    old = db.session.execute(text("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))).one()
+    _set_config(settings)
     try:
         yield
     finally:
-        db.session.execute(
-            text(
-                "SELECT set_config('enable_indexonlyscan', :ios, true), "
-                "set_config('max_parallel_workers_per_gather', :par, true)"
-            ),
-            {"ios": old[0], "par": old[1]},
-        )
+        _set_config(dict(zip(names, old, strict=True)))
+
+
+def _set_config(settings: dict[str, str]) -> None:
+    names = list(settings)
+    sql = "SELECT " + ", ".join(f"set_config('{n}', :v{i}, true)" for i, n in enumerate(names))
+    db.session.execute(text(sql), {f"v{i}": settings[n] for i, n in enumerate(names)})
+
+
+def grid_settings(zoom: int, kind: str) -> dict[str, str]:
+    """How the grid query of ``kind`` (works or cases) at ``zoom`` is best planned.
+
+    No parallel workers: their start costs more than these short queries gain on a small server.
+    Town-wide, index-only scans of the covering indexes: a town's cases from the band index
+    (``ix_appeals_map_band``), which the planner underrates against a bitmap of the GiST index and
+    the status index (it counts the status twice), so bitmap scans are off for them. Closer in,
+    no index-only scans: the planner would still prefer the covering indexes, though reading the
+    few rows the GiST index finds is several times faster.
+    """
+    town_wide = zoom <= TOWN_WIDE_ZOOM
+    return {
+        "max_parallel_workers_per_gather": "0",
+        "enable_indexonlyscan": "on" if town_wide else "off",
+        "enable_bitmapscan": "off" if town_wide and kind == "cases" else "on",
+    }
 
 
 def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings, now: datetime | None = None) -> str:
     """The FeatureCollection for a view, as JSON text."""
     now = now or datetime.now(UTC)
     f = build_filters(q, settings, now, audience)
-    limit = settings.max_features + 1
-    total = 0
-    if "works" in q.layers:
-        total += _count("works w", f.works, f.params, limit)
-    if "cases" in q.layers and total <= settings.max_features:
-        total += _count("appeals a", f.cases, f.params, limit)
+    cell_w, cell_h, grid_zoom = grid_size(q, settings.cell_px)
+    cells: list[Cell] | None = None
+    if q.zoom <= TOWN_WIDE_ZOOM:  # a town-wide view nearly always holds too many: its grid counts them
+        cells = _cells(q, f, cell_w, cell_h)
+        total = sum(c.n for c in cells)
+    else:
+        total = _counts(q, f, settings.max_features + 1)
     meta: dict[str, Any] = {"zoom": q.zoom}
     if total <= settings.max_features:
         features = _fetch(q, f, audience, settings)
         meta.update(clustered=False, total=len(features))
     else:
-        cell_w, cell_h, grid_zoom = grid_size(q, settings.cell_px)
-        cells = _cells(q, f, cell_w, cell_h)
+        if cells is None:
+            cells = _cells(q, f, cell_w, cell_h)
         singles = [c for c in cells if c.n == 1]
         features = (
             _fetch(
@@ -500,7 +525,7 @@ def heat_cells(q: FeatureQuery, settings: MapSettings, now: datetime | None = No
         "SELECT round((sum(ST_Y(a.point)) / count(*))::numeric, 6), round((sum(ST_X(a.point)) / count(*))::numeric, 6), "
         "count(*) FROM appeals a WHERE " + f.cases + " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)"
     )
-    with planner(index_only=q.zoom <= TOWN_WIDE_ZOOM):
+    with planner(**grid_settings(q.zoom, "cases")):
         rows = db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()
     points = [[float(lat), float(lon), n] for lat, lon, n in rows]
     return {"points": points, "max": max((p[2] for p in points), default=0), "total": sum(p[2] for p in points)}

@@ -19,7 +19,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webmap.extensions import Model
@@ -49,6 +49,13 @@ class SourceMessage(Model):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         CheckConstraint("channel ~ '^[a-z][a-z0-9_]{1,31}$'", name="channel_name"),
+        # the dashboard (migration 0015): a period's personal receptions
+        Index(
+            "ix_source_messages_reception",
+            "posted_at",
+            postgresql_include=["id", "appeal_id", "received_by", "author"],
+            postgresql_where=text("channel = 'reception'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +82,13 @@ class SourceMessage(Model):
         return f"<SourceMessage {self.channel}:{self.external_id}>"
 
 
+# The maps' spatial key of a case: the band of longitude it lies in, MAP_BAND_DEG wide (about 2.7 km
+# at 61°N). A GiST index cannot carry the other columns a cluster needs; a B-tree keyed by the band
+# can, and finds a town's cases without reading the region's other towns.
+MAP_BAND_DEG = 0.05
+MAP_BAND = f"floor(ST_X(point) / {MAP_BAND_DEG})"
+
+
 class Appeal(Model):
     """A case: one problem at one place, grouping the messages that report it."""
 
@@ -88,12 +102,14 @@ class Appeal(Model):
         CheckConstraint(f"line IS NULL OR {PRECISION.sql_group('precision', LINE)}", name="line_precision"),
         CheckConstraint("line IS NULL OR GeometryType(line) IN ('LINESTRING', 'MULTILINESTRING')", name="line_type"),
         CheckConstraint("(status = 'duplicate') = (duplicate_of_id IS NOT NULL)", name="duplicate_of"),
-        # maps (migration 0003): town-wide clustering reads only this index (index-only scan) ...
+        # maps (migration 0016): town-wide clustering reads only this index (index-only scan), one
+        # town's band of longitude of many ...
         Index(
-            "ix_appeals_map_cover",
+            "ix_appeals_map_band",
             "status",
-            "category_code",
-            postgresql_include=["point", "id", "district_id", "created_at", "closed_at", "deadline"],
+            text(MAP_BAND),
+            postgresql_include=["point", "id", "category_code", "district_id", "created_at", "closed_at", "deadline"],
+            postgresql_where=text("point IS NOT NULL"),
         ),
         # ... and views of a district or a street find open cases by place
         Index(
@@ -105,6 +121,12 @@ class Appeal(Model):
         # region scale (migration 0014): the public map's cases (in work) by place, one town of many
         Index(
             "ix_appeals_point_in_work", "point", postgresql_using="gist", postgresql_where=text("status = 'in_work'")
+        ),
+        # the dashboard (migration 0015): a period's cases counted from this index alone
+        Index(
+            "ix_appeals_received",
+            "created_at",
+            postgresql_include=["status", "category_code", "district_id", "deadline", "closed_at", "channels"],
         ),
     )
 
@@ -123,7 +145,7 @@ class Appeal(Model):
     address: Mapped[str | None] = mapped_column(Text)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"), index=True)
     deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -131,6 +153,9 @@ class Appeal(Model):
     public_note: Mapped[str | None] = mapped_column(Text)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The distinct channels of the case's messages, sorted: written only by the database (the
+    # trigger of migration 0015 on source_messages), read by the dashboard and the filters.
+    channels: Mapped[list[str]] = mapped_column(ARRAY(String(32)), server_default="{}")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     and_,
     any_,
+    cast,
     exists,
     func,
     literal,
@@ -36,7 +37,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import ARRAY, NullType, TypeEngine
 
-from webmap.models.cases import Appeal, SourceMessage
+from webmap.models.cases import MAP_BAND_DEG, Appeal
 from webmap.models.gazetteer import District
 from webmap.models.works import Work, work_appeals
 
@@ -44,7 +45,6 @@ from webmap.models.works import Work, work_appeals
 CASE: Any = aliased(Appeal, name="a")
 WORK: Any = aliased(Work, name="w")
 # Aliases of the filters' own subqueries, apart from the callers' tables.
-MESSAGE: Any = aliased(SourceMessage, name="fm")
 _DISTRICT: Any = aliased(District, name="fd")
 _ANSWERED: Any = aliased(Appeal, name="fa")
 
@@ -75,6 +75,18 @@ def envelope(west: Num, south: Num, east: Num, north: Num) -> Any:
 def in_bbox(geom: Any, west: Num, south: Num, east: Num, north: Num) -> ColumnElement[bool]:
     """The geometry's box meets the view (``&&``: the GiST index answers it)."""
     return geom.op("&&")(envelope(west, south, east, north))
+
+
+def in_map_band(point: Any, west: Num, east: Num) -> ColumnElement[bool]:
+    """The case's point lies in a band of longitude the view spans: always true of a point in the
+    view, and the key of ``ix_appeals_map_band`` (the expression must read as the index's)."""
+    band = func.floor(func.ST_X(point) / literal_column(repr(MAP_BAND_DEG)))
+    return band.between(func.floor(west / MAP_BAND_DEG), func.floor(east / MAP_BAND_DEG))
+
+
+def point_in_view(point: Any, west: Num, south: Num, east: Num, north: Num) -> ColumnElement[bool]:
+    """A case's point lies in the view: the GiST index or the band index may answer it."""
+    return and_(in_bbox(point, west, south, east, north), in_map_band(point, west, east))
 
 
 def in_period(column: Any, start: Moment | None, end: Moment | None) -> ColumnElement[bool]:
@@ -110,15 +122,16 @@ def case_in_district_code(a: Any, code: Code) -> ColumnElement[bool]:
     return a.district_id == select(District.id).where(District.code == code).scalar_subquery()
 
 
-def case_from_channels(
-    a: Any, channels: Values, message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
-) -> ColumnElement[bool]:
-    """One of the case's messages (``message``, an alias of SourceMessage) came through one of
-    ``channels`` and meets ``extra``, if given."""
-    condition = and_(message.appeal_id == a.id, any_of(message.channel, channels, String()))
-    if extra is not None:
-        condition = and_(condition, extra)
-    return exists().where(condition).correlate(a)
+def case_from_channels(a: Any, channels: Values) -> ColumnElement[bool]:
+    """One of the case's messages came through one of ``channels`` (the case's own list of its
+    messages' channels, kept by the database: no lookup of the messages)."""
+    values = channels if isinstance(channels, BindParameter) else literal(list(channels), ARRAY(String(32)))
+    return a.channels.op("&&")(cast(values, ARRAY(String(32))))
+
+
+def case_has_message(a: Any, message: Any, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """One of the case's messages (``message``, an alias of SourceMessage) meets ``condition``."""
+    return exists().where(message.appeal_id == a.id, condition).correlate(a)
 
 
 def case_not_old_fixed(a: Any, cut: Moment) -> ColumnElement[bool]:
@@ -161,8 +174,12 @@ def work_in_district_code(w: Any, code: Code) -> ColumnElement[bool]:
 
 
 def work_in_districts(w: Any, ids: Values) -> ColumnElement[bool]:
+    """Touches one of the districts: against their union, computed once per query, so that the
+    works' GiST index finds the candidates (a probe of the districts per work costs a region
+    seconds)."""
     d = _DISTRICT
-    return exists().where(any_of(d.id, ids, Integer()), func.ST_Intersects(d.geom, w.geom)).correlate(w)
+    union = select(func.ST_Union(d.geom)).where(any_of(d.id, ids, Integer())).scalar_subquery()
+    return func.ST_Intersects(w.geom, union)
 
 
 def work_in_categories(w: Any, codes: Values) -> ColumnElement[bool]:
@@ -178,18 +195,23 @@ def work_in_categories(w: Any, codes: Values) -> ColumnElement[bool]:
     return or_(any_of(w.type_code, codes, String()), answers)
 
 
-def work_from_channels(
-    w: Any, channels: Values, message: Any = MESSAGE, extra: ColumnElement[bool] | None = None
-) -> ColumnElement[bool]:
-    """A message of one of the work's cases came through one of ``channels`` (and meets ``extra``)."""
-    condition = and_(
-        work_appeals.c.work_id == w.id,
-        message.appeal_id == work_appeals.c.appeal_id,
-        any_of(message.channel, channels, String()),
+def work_from_channels(w: Any, channels: Values) -> ColumnElement[bool]:
+    """One of the work's cases has a message that came through one of ``channels``."""
+    fa = _ANSWERED
+    return (
+        exists()
+        .where(work_appeals.c.work_id == w.id, fa.id == work_appeals.c.appeal_id, case_from_channels(fa, channels))
+        .correlate(w)
     )
-    if extra is not None:
-        condition = and_(condition, extra)
-    return exists().where(condition).correlate(w)
+
+
+def work_has_message(w: Any, message: Any, condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """A message (``message``, an alias of SourceMessage) of one of the work's cases meets ``condition``."""
+    return (
+        exists()
+        .where(work_appeals.c.work_id == w.id, message.appeal_id == work_appeals.c.appeal_id, condition)
+        .correlate(w)
+    )
 
 
 def work_not_old(w: Any, cut: Moment) -> ColumnElement[bool]:

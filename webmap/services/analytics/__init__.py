@@ -116,14 +116,14 @@ class Dashboard:
 def dashboard(f: Filters, now: datetime | None = None) -> Dashboard:
     now = utc_now(now)
     tune()
-    cells = rollup(f, now)  # one scan of the cases for the summary, categories, districts and trend
+    cells = rollup(f, now)  # one scan of the cases for the summary, categories, districts, channels, trend
     reception = receptions(f)
     return Dashboard(
         filters=f,
         summary=summary(f, now, cases=cells),
         categories=by_category(f, now, cases=cells),
         districts=by_district(f, now, cases=cells),
-        channels=by_channel(f),
+        channels=by_channel(f, cases=cells),
         trend=trend(f, cases=cells),
         works=works_by_type(f),
         receptions_people=reception.people,

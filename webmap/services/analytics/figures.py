@@ -2,9 +2,9 @@
 week or month, and the works done by type.
 
 The status counts of the cases come from one scan (:func:`rollup`): the filtered cases grouped by
-category, district and week or month, which the summary, the category and district tables and the
-trend all add up. Time to done needs the cases themselves (percentile_cont), channels need their
-messages: one query each.
+category, by district, by week or month and by channel at once (grouping sets), which the summary,
+the category, district and channel tables and the trend read. Time to done needs the cases
+themselves (percentile_cont): a query of its own.
 """
 
 from __future__ import annotations
@@ -33,23 +33,24 @@ from webmap.services.analytics.base import (
 COUNTS = ("received", "waiting", "in_work", "done", "rejected", "duplicates", "overdue")
 
 
+# The rollup's grouping sets, each named by the key it totals by (None: all the cases).
+ROLLUP_SETS = ("category", "district", "bucket", "channels", None)
+
+
 @dataclass
 class Rollup:
-    """Status counts of the filtered cases by (category, district id, first day of the bucket)."""
+    """Status counts of the filtered cases in total, by category, by district id, by the first day
+    of the week or month, and by channel (a case counts for each channel of its messages)."""
 
     filters: Filters
-    cells: list[dict[str, Any]]
+    totals: dict[str | None, dict[Any, dict[str, int]]]
 
     def total(self, key: str | None = None) -> dict[Any, dict[str, int]]:
-        sums: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-        for cell in self.cells:
-            target = sums[cell[key] if key else None]
-            for name in COUNTS:
-                target[name] += cell[name]
-        return sums
+        return self.totals[key]
 
 
 def rollup(f: Filters, now: datetime | None = None) -> Rollup:
+    """One index-only scan of the period's cases (``ix_appeals_received``), grouped by each key at once."""
     if f.step not in STEPS:
         raise ValueError(f"step must be one of {STEPS}")
     where, params = case_where(f)
@@ -58,16 +59,34 @@ def rollup(f: Filters, now: datetime | None = None) -> Rollup:
     # in UTC): a binary search per case, cheaper than a time-zone conversion per case.
     tz = ZoneInfo(f.tz)
     bounds = [datetime.combine(d, time(0), tz) for d in starts]
-    cells = fetch(
+    rows = fetch(
         f"""
-        SELECT a.category_code AS category, a.district_id AS district,
-               width_bucket(a.created_at, CAST(:bounds AS timestamptz[])) AS bucket, {STATUS_COUNTS}
-        FROM appeals a WHERE {where} GROUP BY 1, 2, 3""",
+        SELECT GROUPING(a.category, a.district, a.bucket, a.channels) AS grouping_set,
+               a.category, a.district, a.bucket, a.channels, {STATUS_COUNTS}
+        FROM (SELECT a.category_code AS category, a.district_id AS district, a.channels, a.status, a.deadline,
+                     width_bucket(a.created_at, CAST(:bounds AS timestamptz[])) AS bucket
+              FROM appeals a WHERE {where}) a
+        GROUP BY GROUPING SETS ((a.category), (a.district), (a.bucket), (a.channels), ())""",
         {**params, "now": utc_now(now), "bounds": bounds},
     )
-    for cell in cells:
-        cell["bucket"] = starts[cell["bucket"] - 1]  # every case is in the period: bucket >= 1
-    return Rollup(f, cells)
+    # GROUPING() sets a bit for each key left out, the first key's the highest.
+    sets = {sum(1 << (3 - i) for i, k in enumerate(ROLLUP_SETS[:4]) if k != key): key for key in ROLLUP_SETS}
+    totals: dict[str | None, dict[Any, dict[str, int]]] = {
+        key: defaultdict(lambda: dict.fromkeys(COUNTS, 0)) for key in ROLLUP_SETS
+    }
+    for row in rows:
+        key = sets[row["grouping_set"]]
+        counts = {name: row[name] for name in COUNTS}
+        if key == "channels":
+            for channel in row["channels"]:
+                target = totals[key][channel]
+                for name in COUNTS:
+                    target[name] += counts[name]
+        elif key == "bucket":
+            totals[key][starts[row["bucket"] - 1]] = counts  # every case is in the period: bucket >= 1
+        else:
+            totals[key][row[key] if key else None] = counts
+    return Rollup(f, totals)
 
 
 def time_to_done(f: Filters) -> tuple[float | None, float | None]:
@@ -181,16 +200,15 @@ def by_district(f: Filters, now: datetime | None = None, *, cases: Rollup | None
     )
 
 
-def by_channel(f: Filters) -> Table:
+def by_channel(f: Filters, *, cases: Rollup | None = None) -> Table:
     """Cases by the channels their messages came through; a case reported twice counts twice."""
-    where, params = case_where(f)
-    rows = fetch(
-        f"""
-        SELECT m.channel, count(DISTINCT a.id) AS received
-        FROM appeals a JOIN source_messages m ON m.appeal_id = a.id
-        WHERE {where} AND a.status <> 'duplicate' GROUP BY m.channel ORDER BY received DESC, m.channel""",
-        params,
-    )
+    cases = cases or rollup(f)
+    rows = [
+        {"channel": channel, "received": counts["received"]}
+        for channel, counts in cases.total("channels").items()
+        if counts["received"]
+    ]
+    rows.sort(key=lambda r: (-r["received"], r["channel"]))
     return Table(
         "channels",
         _("Обращения по каналам"),

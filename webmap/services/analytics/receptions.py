@@ -30,7 +30,11 @@ def _reception_where(f: Filters) -> tuple[str, dict[str, Any]]:
     return " AND ".join(parts), params
 
 
-RECEPTION_CATEGORY = "coalesce(a.category_code, m.triage->>'category', 'other')"
+# The case's category, else triage's (read from the message's row only for a question that made no
+# case: the rest comes from ix_source_messages_reception and the case).
+RECEPTION_CATEGORY = (
+    "coalesce(a.category_code, (SELECT t.triage->>'category' FROM source_messages t WHERE t.id = m.id), 'other')"
+)
 _VISITOR = "lower(btrim(m.author))"
 
 

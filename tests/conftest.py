@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg2
 import pytest
-from flask import Flask, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -155,11 +155,8 @@ def count_queries(app: Flask) -> Callable[[], AbstractContextManager[Queries]]:
         def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
             queries.append(statement)
 
-        if has_app_context():  # pushing and popping one would end the test's session, its data with it
+        with app.app_context():
             engine = database.engine
-        else:
-            with app.app_context():
-                engine = database.engine
         event.listen(engine, "before_cursor_execute", record)
         try:
             yield queries

@@ -47,12 +47,14 @@ def api_answer(client: FlaskClient, **extra: str) -> dict[str, Any]:
 
 
 def seed() -> None:
+    """Works and cases of each kind; committed (into the test's own transaction, rolled back after
+    it), since ``count_queries`` starts with a fresh session."""
     factories.work(*factories.SCHOOL_2)
     factories.work(75.58, 61.73, type_code="fence", line=[(75.58, 61.73), (75.581, 61.73)])
     factories.work(75.59, 61.74, status="in_work")  # not shown by default
     factories.appeal(75.6, 61.745, status="in_work")
     factories.appeal(75.61, 61.745, status="new")  # never public
-    db.session.flush()
+    db.session.commit()
 
 
 def test_the_embedded_first_view_is_the_apis_answer_for_the_town(app_ctx: None, client: FlaskClient) -> None:
@@ -155,7 +157,7 @@ def test_the_cache_serves_the_next_visitor_and_expires(
         first = embedded(client)
     assert any(CLUSTER_SQL in q for q in cold) and first["total"] == 3
     factories.work(75.57, 61.735)  # a new work: the cached first view does not know it yet
-    db.session.flush()
+    db.session.commit()
     now[0] += 29
     with count_queries() as warm:
         assert embedded(client) == first

@@ -44,6 +44,8 @@ from tests.conftest import recreate_database  # noqa: E402
 DEFAULT_URL = "postgresql://webmap:webmap@127.0.0.1:5432/webmap_bench_region"
 TARGET_P95_MS = 50
 TARGET_DASHBOARD_MS = 1000
+# The server's settings the figures depend on, printed with them.
+SERVER_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem", "random_page_cost", "jit")
 
 # (name, lon, lat): the okrug's towns and district centres, Uray in the west to Raduzhny in the east.
 TOWNS = [
@@ -277,7 +279,7 @@ def main() -> None:
 
     logging.getLogger("alembic").setLevel(logging.WARNING)
     from flask_migrate import upgrade
-    from sqlalchemy import func, select
+    from sqlalchemy import func, select, text
 
     from webmap import create_app
     from webmap.commands import load_town_dir
@@ -298,8 +300,10 @@ def main() -> None:
         n_cases = db.session.scalar(select(func.count()).select_from(Appeal))
         n_works = db.session.scalar(select(func.count()).select_from(Work))
         region = towns()
+        settings = {name: db.session.scalar(text(f"SHOW {name}")) for name in SERVER_SETTINGS}
         db.session.remove()
     print(f"database {url.rsplit('/', 1)[1]}: {n_cases:,} cases, {n_works:,} works, {len(region)} towns")
+    print("PostgreSQL: " + ", ".join(f"{k} {v}" for k, v in settings.items()) + " (deploy/postgresql-webmap.conf)")
 
     print(f"\n/api/features (public), {args.requests} views each over the towns, in-process (target p95 <= 50 ms)")
     print(f"{'view':9} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'features':>9} {'KB':>6}  ok")

@@ -139,7 +139,11 @@ def clock() -> factories.Clock:
 
 
 class Queries(list[str]):
-    """The SQL statements run while a ``count_queries()`` block was open."""
+    """The SQL statements run while a ``count_queries()`` block was open (``parameters``: each one's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parameters: list[Any] = []
 
 
 @pytest.fixture
@@ -152,8 +156,9 @@ def count_queries(app: Flask) -> Callable[[], AbstractContextManager[Queries]]:
     def counting() -> Iterator[Queries]:
         queries = Queries()
 
-        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
             queries.append(statement)
+            queries.parameters.append(parameters)
 
         with app.app_context():
             engine = database.engine

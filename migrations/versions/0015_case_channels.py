@@ -11,7 +11,8 @@ case's messages, kept by a trigger on ``source_messages`` whatever writes them (
 merge, operator, Open311), so the counts need no join; ``ix_appeals_received`` covers every
 column the dashboard's case figures read, so they are index-only scans of the period.
 ``ix_source_messages_reception`` finds a period's personal receptions without reading
-every message.
+every message, and ``ix_appeals_id_category`` gives their cases' categories and districts
+without reading the cases.
 """
 
 import sqlalchemy as sa
@@ -71,6 +72,7 @@ def upgrade():
         ["created_at"],
         postgresql_include=["status", "category_code", "district_id", "deadline", "closed_at", "channels"],
     )
+    op.create_index("ix_appeals_id_category", "appeals", ["id"], postgresql_include=["category_code", "district_id"])
     op.create_index(
         "ix_source_messages_reception",
         "source_messages",
@@ -82,6 +84,7 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ix_source_messages_reception", table_name="source_messages")
+    op.drop_index("ix_appeals_id_category", table_name="appeals")
     op.drop_index("ix_appeals_received", table_name="appeals")
     op.create_index("ix_appeals_created_at", "appeals", ["created_at"])
     op.execute("DROP TRIGGER source_messages_channels ON source_messages")

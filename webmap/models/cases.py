@@ -128,6 +128,8 @@ class Appeal(Model):
             "created_at",
             postgresql_include=["status", "category_code", "district_id", "deadline", "closed_at", "channels"],
         ),
+        # ... and the category and district of the cases of a period's receptions
+        Index("ix_appeals_id_category", "id", postgresql_include=["category_code", "district_id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -51,13 +51,14 @@ def receptions(f: Filters) -> Receptions:
     where, params = _reception_where(f)
     rows = fetch(
         f"""
-        SELECT GROUPING(r.received_by) AS no_person, GROUPING(r.code) AS no_code, r.received_by, r.code,
-               c.name_ru, c.name_en, count(*) AS questions, count(DISTINCT r.visitor) AS visitors
-        FROM (SELECT {RECEIVED_BY} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
-              FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id WHERE {where}) r
-        LEFT JOIN categories c ON c.code = r.code
-        GROUP BY GROUPING SETS ((r.received_by), (r.code, c.name_ru, c.name_en), ())
-        ORDER BY questions DESC, r.received_by, c.name_ru""",
+        SELECT g.*, c.name_ru, c.name_en FROM (
+            SELECT GROUPING(r.received_by) AS no_person, GROUPING(r.code) AS no_code, r.received_by, r.code,
+                   count(*) AS questions, count(DISTINCT r.visitor) AS visitors
+            FROM (SELECT {RECEIVED_BY} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
+                  FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id WHERE {where}) r
+            GROUP BY GROUPING SETS ((r.received_by), (r.code), ())) g
+        LEFT JOIN categories c ON c.code = g.code
+        ORDER BY g.questions DESC, g.received_by, c.name_ru""",
         params,
     )
     people = [

@@ -86,7 +86,12 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
     model = tmp_path_factory.mktemp("category") / "category_model.joblib"
     app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url), "WEBMAP_CATEGORY_MODEL": str(model)}
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(database_url),
+            "WEBMAP_CATEGORY_MODEL": str(model),
+            "WEBMAP_FIRST_VIEW_CACHE_SECONDS": 0,  # each test's data, not an earlier test's (tests turn it on)
+        }
     )
     with app.app_context():
         upgrade()

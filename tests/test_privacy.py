@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import literal, select
 
 from tests import factories
+from tests.test_public_first_view import BLOCK as FIRST_VIEW
 from webmap import privacy
 from webmap.extensions import db
 from webmap.models import Appeal, SourceMessage
@@ -302,7 +303,11 @@ def _public_answers(client: FlaskClient, town: dict[str, Any]) -> list[tuple[str
             answers.append((f"popup {kind} {item}", client.get(f"/api/features/{kind}/{item}")))
         for path, args in PUBLIC_EXPORTS:
             answers.append((path, client.get(path, query_string={**_period(), **args, **old})))
-    answers.append(("page", client.get("/")))
+    page = client.get("/")
+    answers.append(("page", page))
+    [first_view] = FIRST_VIEW.findall(page.get_data(as_text=True))
+    assert json.loads(first_view)["total"] == 4  # the done work and the three cases in work
+    answers.append(("the page's first view", json.loads(first_view)))  # decoded: its \u escapes too
     return answers
 
 

@@ -68,6 +68,8 @@ def from_env() -> dict[str, object]:
         "WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS": _int("WEBMAP_PUBLIC_FIXED_MAX_AGE_DAYS", 180),
         "WEBMAP_MAP_MAX_FEATURES": _int("WEBMAP_MAP_MAX_FEATURES", 400),
         "WEBMAP_MAP_CLUSTER_CELL_PX": _int("WEBMAP_MAP_CLUSTER_CELL_PX", 64),
+        # How long the public page keeps its embedded first view (seconds; 0: computed per request).
+        "WEBMAP_FIRST_VIEW_CACHE_SECONDS": float(os.environ.get("WEBMAP_FIRST_VIEW_CACHE_SECONDS", "30")),
         "WEBMAP_UPLOAD_DIR": os.environ.get("WEBMAP_UPLOAD_DIR", str(PROJECT_ROOT / "instance" / "uploads")),
         "WEBMAP_UPLOAD_MAX_BYTES": _int("WEBMAP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
         # production: reverse proxies in front of the app (0: none), and one JSON log line per request

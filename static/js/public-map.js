@@ -38,16 +38,33 @@
   function say(text) { status.textContent = text; }
 
   // ---- drawing (webmap-markers.js) ---------------------------------------------
-  function draw(data) {
-    layer.clearLayers();
-    (data.features || []).forEach(function (f) {
-      var marker = W.drawFeature(map, layer, f);
-      if (marker) { marker.bindPopup(function () { return popupFor(f.properties); }, { maxWidth: 320, minWidth: 220 }); }
-    });
+  // The markers drawn last, as the answer's features: an answer with the same ones (the exact
+  // view's answer after the embedded first view, often) leaves them, and an open popup, in place.
+  var drawnKey = null;
+  function draw(data, source) {
+    var key = JSON.stringify(data.features || []);
+    if (key !== drawnKey) {
+      drawnKey = key;
+      layer.clearLayers();
+      (data.features || []).forEach(function (f) {
+        var marker = W.drawFeature(map, layer, f);
+        if (marker) { marker.bindPopup(function () { return popupFor(f.properties); }, { maxWidth: 320, minWidth: 220 }); }
+      });
+    }
     var n = data.total || 0;
     var text = data.clustered ? t.shownClustered.replace("%(n)s", n) : t.shown.replace("%(n)s", n);
     say(n ? text : t.nothing);
-    node.setAttribute("data-drawn-zoom", String(map.getZoom())); // what is drawn is for this zoom (tests wait on it)
+    node.setAttribute("data-drawn", source || "view"); // "first": the embedded answer; "view": this view's
+    if (!source) { node.setAttribute("data-drawn-zoom", String(map.getZoom())); } // this zoom's answer (tests wait on it)
+  }
+
+  // The first view's answer embedded in the page (webmap/public/first_view.py): /api/features for
+  // the whole town at the default filters, so the first markers wait for no request. Only for the
+  // view it was made for: the town, with the form as the page made it (no view or filter in the hash).
+  function firstView(hash) {
+    var block = document.getElementById("map-first-view");
+    if (!block || hash.view || !filters.atDefaults()) { return null; }
+    try { return JSON.parse(block.textContent); } catch (e) { return null; } // the request draws the map anyway
   }
 
   // A popup fills itself from /api/features/<kind>/<id>: what, where, when, who asked.
@@ -101,6 +118,7 @@
     if (v) { map.setView([v.lat, v.lon], v.zoom); } else { load(); }
   });
 
-  filters.fromHash();
-  load();
+  var first = firstView(filters.fromHash());
+  if (first) { draw(first, "first"); }
+  load(); // the exact view's answer replaces the first view's (or leaves it, when it is the same)
 })();

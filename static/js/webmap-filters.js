@@ -54,8 +54,21 @@
       return out;
     }
 
+    // Whether a control is as the page made it (its default tick, value or selected option).
+    function atDefault(i) {
+      if (i.type === "checkbox" || i.type === "radio") { return i.checked === i.defaultChecked; }
+      if (i.tagName === "SELECT") {
+        var chosen = 0; // with no option marked selected, a select starts on its first
+        for (var k = 0; k < i.options.length; k++) { if (i.options[k].defaultSelected) { chosen = k; } }
+        return i.selectedIndex === chosen;
+      }
+      return i.value === i.defaultValue;
+    }
+
     return {
       checked: checked,
+      // True while every control is as the page made it: the default filters.
+      atDefaults: function () { return names.every(function (n) { return inputs(n).every(atDefault); }); },
       // The controls' values: arrays for "list" and "some", strings otherwise.
       state: function () { var s = {}; names.forEach(function (n) { s[n] = get(n); }); return s; },
       // Sets the controls from the URL's hash (those it names); returns the whole parsed hash.

@@ -50,12 +50,20 @@ def old_cut(now: datetime, max_age_days: int) -> datetime:
     return now - timedelta(days=max_age_days)
 
 
+def public_case_statuses(statuses: Iterable[str]) -> list[str]:
+    """Those of ``statuses`` the public may see: a narrowing, never a widening."""
+    return [s for s in statuses if s in CASE_STATUSES]
+
+
+def public_work_statuses(statuses: Iterable[str]) -> list[str]:
+    return [s for s in statuses if s in WORK_STATUSES]
+
+
 def visible_case(
     a: Any, *, now: datetime, max_age_days: int, include_old: bool, statuses: Iterable[str] = CASE_STATUSES
 ) -> ColumnElement[bool]:
     """Cases the public may see (``statuses`` narrows, never widens, the public ones)."""
-    allowed = [s for s in statuses if s in CASE_STATUSES]
-    parts = [fl.case_status_in(a, allowed), fl.case_placed(a)]
+    parts = [fl.case_status_in(a, public_case_statuses(statuses)), fl.case_placed(a)]
     if not include_old:
         parts.append(fl.case_not_old_fixed(a, old_cut(now, max_age_days)))
     return and_(*parts)
@@ -64,8 +72,7 @@ def visible_case(
 def visible_work(
     w: Any, *, now: datetime, max_age_days: int, include_old: bool, statuses: Iterable[str] = WORK_STATUSES
 ) -> ColumnElement[bool]:
-    allowed = [s for s in statuses if s in WORK_STATUSES]
-    parts = [fl.work_status_in(w, allowed)]
+    parts = [fl.work_status_in(w, public_work_statuses(statuses))]
     if not include_old:
         parts.append(fl.work_not_old(w, old_cut(now, max_age_days)))
     return and_(*parts)

@@ -192,8 +192,6 @@ def work_conditions(s: Shape) -> list[Any]:
     """The works a map query of shape ``s`` selects, as expressions on ``works w``."""
     view = (P_WEST, P_SOUTH, P_EAST, P_NORTH)
     out = [fl.in_bbox(WORK.geom, *view), fl.work_status_in(WORK, P_WORK_STATUSES)]
-    if s.public:
-        out.append(fl.work_status_in(WORK, privacy.WORK_STATUSES))
     if not s.include_old:
         out.append(fl.work_not_old(WORK, P_OLD_CUT))
     if s.work_types:
@@ -207,12 +205,11 @@ def work_conditions(s: Shape) -> list[Any]:
 
 def case_conditions(s: Shape) -> list[Any]:
     """The cases a map query of shape ``s`` selects, as expressions on ``appeals a`` (the public's
-    by their public point, and only those the privacy gate shows)."""
+    by their public point; their statuses are the gate's, see :func:`build_filters`)."""
     view = (P_WEST, P_SOUTH, P_EAST, P_NORTH)
     out = [fl.case_status_in(CASE, P_CASE_STATUSES)]
     if s.public:
         out.append(privacy.public_point_in_bbox(CASE, *view))
-        out.append(fl.case_status_in(CASE, privacy.CASE_STATUSES))
         out.append(fl.case_placed(CASE))
     else:
         out.append(fl.point_in_view(CASE.point, *view))
@@ -260,8 +257,10 @@ def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audienc
         "south": b.south,
         "east": b.east,
         "north": b.north,
-        "work_statuses": list(q.work_statuses),
-        "case_statuses": list(q.case_statuses),
+        # the public's statuses narrowed by the gate here, once: a second status condition in the
+        # SQL would make the planner AND the status index into the GiST scan of the view, at a cost
+        "work_statuses": privacy.public_work_statuses(q.work_statuses) if public else list(q.work_statuses),
+        "case_statuses": privacy.public_case_statuses(q.case_statuses) if public else list(q.case_statuses),
         "work_types": list(q.work_types),
         "categories": list(q.categories),
         "district": q.district,
@@ -275,22 +274,8 @@ def build_filters(q: FeatureQuery, settings: MapSettings, now: datetime, audienc
     return Filters(works=works, cases=cases, params=params, case_point=point, coarse_case_point=coarse)
 
 
-def _counts(q: FeatureQuery, f: Filters, limit: int) -> int:
-    """The items of the view, counted up to ``limit`` (enough to know whether to cluster)."""
-    total = 0
-    if "works" in q.layers:
-        total += _count("works w", f.works, f.params, limit)
-    if "cases" in q.layers and total < limit:
-        total += _count("appeals a", f.cases, f.params, limit)
-    return total
-
-
-def _count(table_sql: str, where: str, params: dict[str, Any], limit: int) -> int:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table_sql} WHERE {where} LIMIT :lim) s"
-    return db.session.execute(text(sql), {**params, "lim": limit}).scalar_one()
-
-
 def _fetch(
+    plan: Planner,
     q: FeatureQuery,
     f: Filters,
     audience: Audience,
@@ -301,24 +286,25 @@ def _fetch(
     out: list[str] = []
     if "works" in q.layers and work_ids != []:
         works = f"SELECT {work_feature_sql(audience, settings.locale)} FROM works w JOIN work_types t ON t.code = w.type_code"
-        out += _features(works, f.works, "w", work_ids, f.params, settings.max_features)
+        out += _features(plan, "works", works, f.works, work_ids, f.params, settings.max_features)
     if "cases" in q.layers and case_ids != []:
         cases = (
             f"SELECT {case_feature_sql(audience, settings.locale, f.case_point)} FROM appeals a "
             "JOIN categories c ON c.code = a.category_code"
         )
-        out += _features(cases, f.cases, "a", case_ids, f.params, settings.max_features)
+        out += _features(plan, "cases", cases, f.cases, case_ids, f.params, settings.max_features)
     return out
 
 
 def _features(
-    select: str, where: str, alias: str, ids: list[int] | None, params: dict[str, Any], limit: int
+    plan: Planner, kind: str, select: str, where: str, ids: list[int] | None, params: dict[str, Any], limit: int
 ) -> list[str]:
     """The Feature texts ``select`` gives under ``where`` (of ``ids`` alone, if given), in id order."""
+    alias = "w" if kind == "works" else "a"
     if ids:
         where += f" AND {alias}.id = ANY(:ids)"
     sql = f"{select} WHERE {where} ORDER BY {alias}.id LIMIT :lim"
-    return list(db.session.execute(text(sql), {**params, "ids": ids or [], "lim": limit}).scalars())
+    return list(plan.run(kind, sql, {**params, "ids": ids or [], "lim": limit}).scalars())
 
 
 def grid_size(q: FeatureQuery, cell_px: int) -> tuple[float, float, int]:
@@ -351,7 +337,7 @@ class Cell:
     case_id: int | None = None
 
 
-def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Cell]:
+def _cells(plan: Planner, q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Cell]:
     """Items per grid cell, one GROUP BY per table (each with its own best plan), merged here."""
     cells: dict[tuple[int, int], Cell] = {}
     queries = []
@@ -370,17 +356,12 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
             )
         queries.append(("cases", inner))
     rows = []
-    planned = grid_settings(q.zoom, queries[0][0]) if queries else {}
-    with planner(**planned):
-        for kind, inner in queries:
-            sql = (
-                f"SELECT floor(x / :cw)::bigint AS gx, floor(y / :ch)::bigint AS gy, count(*) AS n, "
-                f"sum(x) AS sx, sum(y) AS sy, min(id) AS id FROM ({inner}) pts GROUP BY 1, 2"
-            )
-            if grid_settings(q.zoom, kind) != planned:
-                planned = grid_settings(q.zoom, kind)
-                _set_config(planned)
-            rows.append((kind, db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()))
+    for kind, inner in queries:
+        sql = (
+            f"SELECT floor(x / :cw)::bigint AS gx, floor(y / :ch)::bigint AS gy, count(*) AS n, "
+            f"sum(x) AS sx, sum(y) AS sy, min(id) AS id FROM ({inner}) pts GROUP BY 1, 2"
+        )
+        rows.append((kind, plan.run(kind, sql, {**f.params, "cw": cell_w, "ch": cell_h}).all()))
     for kind, result in rows:
         for gx, gy, n, sx, sy, first in result:
             cell = cells.get((gx, gy))
@@ -397,44 +378,64 @@ def _cells(q: FeatureQuery, f: Filters, cell_w: float, cell_h: float) -> list[Ce
     return list(cells.values())
 
 
+class Planner:
+    """Runs a view's queries, each kind (works or cases) under its planner settings.
+
+    The settings are set (``set_config``, local to the transaction) when a query of another kind
+    needs them, and :func:`planned` restores what they were. Names and values come from
+    :func:`query_settings`, never from a request.
+    """
+
+    def __init__(self, zoom: int) -> None:
+        self.zoom = zoom
+        self.current: dict[str, str] = {}
+        self.saved: dict[str, str] = {}
+
+    def run(self, kind: str, sql: str, params: dict[str, Any]) -> Any:  # a Result of text SQL
+        wanted = query_settings(self.zoom, kind)
+        if wanted != self.current:
+            if not self.saved:
+                read = "SELECT " + ", ".join(f"current_setting('{n}')" for n in wanted)
+                self.saved = dict(zip(wanted, db.session.execute(text(read)).one(), strict=True))
+            _set_config(wanted)
+            self.current = wanted
+        return db.session.execute(text(sql), params)
+
+
 @contextmanager
-def planner(**settings: str) -> Iterator[None]:
-    """Planner settings (``set_config`` local to the transaction) for the queries inside, restored
-    afterwards. The names come from this module, never from a request."""
-    assert all(name.isidentifier() for name in settings)
-    if not settings:
-        yield
-        return
-    names = list(settings)
-    old = db.session.execute(text("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))).one()
-    _set_config(settings)
+def planned(zoom: int) -> Iterator[Planner]:
+    plan = Planner(zoom)
     try:
-        yield
+        yield plan
     finally:
-        _set_config(dict(zip(names, old, strict=True)))
+        if plan.saved:
+            _set_config(plan.saved)
 
 
 def _set_config(settings: dict[str, str]) -> None:
+    assert all(name.isidentifier() for name in settings)
     names = list(settings)
     sql = "SELECT " + ", ".join(f"set_config('{n}', :v{i}, true)" for i, n in enumerate(names))
     db.session.execute(text(sql), {f"v{i}": settings[n] for i, n in enumerate(names)})
 
 
-def grid_settings(zoom: int, kind: str) -> dict[str, str]:
-    """How the grid query of ``kind`` (works or cases) at ``zoom`` is best planned.
+def query_settings(zoom: int, kind: str) -> dict[str, str]:
+    """How a map query of ``kind`` (works or cases) at ``zoom`` is best planned.
 
     No parallel workers: their start costs more than these short queries gain on a small server.
-    Town-wide, index-only scans of the covering indexes: a town's cases from the band index
-    (``ix_appeals_map_band``), which the planner underrates against a bitmap of the GiST index and
-    the status index (it counts the status twice), so bitmap scans are off for them. Closer in,
-    no index-only scans: the planner would still prefer the covering indexes, though reading the
-    few rows the GiST index finds is several times faster.
+    Index-only scans only for the cases of a town-wide view (a town's band of ``ix_appeals_map_band``):
+    otherwise the planner would still prefer the covering indexes, which hold the whole region's
+    items of a status, though reading the few rows the GiST index finds is several times faster. No
+    bitmap scans of cases: the planner ANDs the status index (a region's hundred thousand cases in
+    work) into the GiST scan of the view, though the GiST index is partial on that very status, and
+    the AND costs more than the scan it saves. (Works keep them: without, the planner would rather
+    read the whole table than the GiST index.)
     """
     town_wide = zoom <= TOWN_WIDE_ZOOM
     return {
         "max_parallel_workers_per_gather": "0",
-        "enable_indexonlyscan": "on" if town_wide else "off",
-        "enable_bitmapscan": "off" if town_wide and kind == "cases" else "on",
+        "enable_indexonlyscan": "on" if town_wide and kind == "cases" else "off",
+        "enable_bitmapscan": "on" if kind == "works" else "off",
     }
 
 
@@ -443,22 +444,33 @@ def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings,
     now = now or datetime.now(UTC)
     f = build_filters(q, settings, now, audience)
     cell_w, cell_h, grid_zoom = grid_size(q, settings.cell_px)
-    cells: list[Cell] | None = None
-    if q.zoom <= TOWN_WIDE_ZOOM:  # a town-wide view nearly always holds too many: its grid counts them
-        cells = _cells(q, f, cell_w, cell_h)
-        total = sum(c.n for c in cells)
-    else:
-        total = _counts(q, f, settings.max_features + 1)
+    with planned(q.zoom) as plan:
+        features, meta = _view(plan, q, f, audience, settings, (cell_w, cell_h, grid_zoom))
+    head = json.dumps({"type": "FeatureCollection", **meta}, separators=(",", ":"))[:-1]
+    return head + ',"features":[' + ",".join(features) + "]}"
+
+
+def _view(
+    plan: Planner,
+    q: FeatureQuery,
+    f: Filters,
+    audience: Audience,
+    settings: MapSettings,
+    grid: tuple[float, float, int],
+) -> tuple[list[str], dict[str, Any]]:
+    """The view's features (clusters or items) and what the collection says of them."""
+    cell_w, cell_h, grid_zoom = grid
+    # The grid counts the view's items too: one scan whether they are then clustered or listed.
+    cells = _cells(plan, q, f, cell_w, cell_h)
     meta: dict[str, Any] = {"zoom": q.zoom}
-    if total <= settings.max_features:
-        features = _fetch(q, f, audience, settings)
+    if sum(c.n for c in cells) <= settings.max_features:
+        features = _fetch(plan, q, f, audience, settings)
         meta.update(clustered=False, total=len(features))
     else:
-        if cells is None:
-            cells = _cells(q, f, cell_w, cell_h)
         singles = [c for c in cells if c.n == 1]
         features = (
             _fetch(
+                plan,
                 q,
                 f,
                 audience,
@@ -473,8 +485,7 @@ def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings,
             if c.n > 1:
                 features.append(json.dumps(_cluster(c, grid_zoom, cell_w, cell_h), separators=(",", ":")))
         meta.update(clustered=True, total=sum(c.n for c in cells), cells=len(cells))
-    head = json.dumps({"type": "FeatureCollection", **meta}, separators=(",", ":"))[:-1]
-    return head + ',"features":[' + ",".join(features) + "]}"
+    return features, meta
 
 
 def _cluster(c: Cell, zoom: int, cell_w: float, cell_h: float) -> dict[str, Any]:
@@ -522,7 +533,7 @@ def heat_cells(q: FeatureQuery, settings: MapSettings, now: datetime | None = No
         "SELECT round((sum(ST_Y(a.point)) / count(*))::numeric, 6), round((sum(ST_X(a.point)) / count(*))::numeric, 6), "
         "count(*) FROM appeals a WHERE " + f.cases + " GROUP BY floor(ST_X(a.point) / :cw), floor(ST_Y(a.point) / :ch)"
     )
-    with planner(**grid_settings(q.zoom, "cases")):
-        rows = db.session.execute(text(sql), {**f.params, "cw": cell_w, "ch": cell_h}).all()
+    with planned(q.zoom) as plan:
+        rows = plan.run("cases", sql, {**f.params, "cw": cell_w, "ch": cell_h}).all()
     points = [[float(lat), float(lon), n] for lat, lon, n in rows]
     return {"points": points, "max": max((p[2] for p in points), default=0), "total": sum(p[2] for p in points)}

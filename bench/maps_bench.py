@@ -400,17 +400,9 @@ def folium_pages(app: Any, points: list[tuple[float, float, str]], directory: Pa
     return pages
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--works", type=int, default=20_000)
-    parser.add_argument("--requests", type=int, default=200, help="views of each kind per audience")
-    parser.add_argument("--keep", action="store_true", help="reuse a database seeded before")
-    parser.add_argument("--no-browser", action="store_true", help="only the API latency")
-    parser.add_argument("--runs", type=int, default=5, help="loads of each page in the browser")
-    args = parser.parse_args()
-
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+def seeded_app(url: str, keep: bool, seed_db: Callable[[], None]) -> Any:
+    """The app on the bench database ``url``: unless ``keep``, created anew, migrated, loaded with
+    the demo town and seeded by ``seed_db`` (inside the app context); its counts printed."""
     os.environ.setdefault("WEBMAP_ENV", "development")
     import logging
 
@@ -425,20 +417,35 @@ def main() -> None:
     from webmap.extensions import db
     from webmap.models import Appeal, Work
 
-    if not args.keep:
+    if not keep:
         recreate_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url), "WEBMAP_REQUEST_LOG": False})
     with app.app_context():
-        if not args.keep:
-            t = time.perf_counter()
+        if not keep:
+            started = time.perf_counter()
             upgrade()
             load_town_dir(ROOT / "data" / "demo-town")
-            seed(args.cases, args.works)
-            print(f"seeded {args.cases} cases and {args.works} works in {time.perf_counter() - t:.1f} s")
+            seed_db()
+            print(f"seeded in {time.perf_counter() - started:.1f} s")
         n_cases = db.session.scalar(select(func.count()).select_from(Appeal))
         n_works = db.session.scalar(select(func.count()).select_from(Work))
         db.session.remove()
-    print(f"database {url.rsplit('/', 1)[1]}: {n_cases} cases, {n_works} works")
+    print(f"database {url.rsplit('/', 1)[1]}: {n_cases:,} cases, {n_works:,} works")
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--works", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=200, help="views of each kind per audience")
+    parser.add_argument("--keep", action="store_true", help="reuse a database seeded before")
+    parser.add_argument("--no-browser", action="store_true", help="only the API latency")
+    parser.add_argument("--runs", type=int, default=5, help="loads of each page in the browser")
+    args = parser.parse_args()
+
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    app = seeded_app(url, args.keep, lambda: seed(args.cases, args.works))
     print(
         f"max features before clustering: {app.config['WEBMAP_MAP_MAX_FEATURES']}, "
         f"cell {app.config['WEBMAP_MAP_CLUSTER_CELL_PX']} px, fixed hidden after "

@@ -45,8 +45,8 @@ MAX_GRID_PX = 4096  # a view wider than this many pixels is clustered as if zoom
 # line, a fence along a street, the middle of its extent: cheap, and close enough to cluster).
 WORK_X = "(ST_XMin(w.geom::box2d) + ST_XMax(w.geom::box2d)) / 2"
 WORK_Y = "(ST_YMin(w.geom::box2d) + ST_YMax(w.geom::box2d)) / 2"
-# Zoomed out this far or more, a view holds most of the town: aggregate from the covering
-# indexes (index-only scans, migration 0003); closer, find the rows through the GiST indexes.
+# Zoomed out this far or more, a view holds most of a town: its cases are counted from the band
+# index alone (index-only scans, migration 0016); closer, rows are found through the GiST indexes.
 TOWN_WIDE_ZOOM = 14
 
 

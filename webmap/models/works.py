@@ -42,7 +42,7 @@ class Work(Model):
         CheckConstraint(WORK_STATUS.check("status"), name="status"),
         CheckConstraint("GeometryType(geom) IN ('POINT', 'LINESTRING', 'MULTILINESTRING')", name="geom_type"),
         CheckConstraint("(status = 'done') = (done_at IS NOT NULL)", name="done_at"),
-        # maps (migration 0003): town-wide clustering of works reads only this index
+        # migration 0003: the works of a status from this index alone (the dashboard's works by type)
         Index("ix_works_map_cover", "status", "type_code", postgresql_include=["geom", "id", "done_at", "created_at"]),
         # region scale (migration 0014): the public map's works (done) by place, one town of many
         Index("ix_works_geom_done", "geom", postgresql_using="gist", postgresql_where=text("status = 'done'")),

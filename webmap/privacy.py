@@ -306,10 +306,14 @@ def coarse_point(a: Any) -> Any:
 def public_point(a: Any) -> Any:
     """Where the public sees case ``a``: its point if a public post reported it, else the place of a
     public work answering it, else its grid cell's centre."""
-    return case(
-        (reported_publicly(a), a.point),
-        else_=func.coalesce(marking_work_point(a), cell_centre(a.point)),
-    )
+    return public_point_of(a.point, reported_publicly(a), marking_work_point(a))
+
+
+def public_point_of(point: Any, reported: Any, work_point: Any) -> Any:
+    """:func:`public_point` from its parts, for a query that computes them once per case (a list):
+    the case's own ``point``, whether a public post ``reported`` it (:func:`reported_publicly`)
+    and the ``work_point`` of a public work answering it (:func:`marking_work_point`, or NULL)."""
+    return case((reported, point), else_=func.coalesce(work_point, cell_centre(point)))
 
 
 def public_point_in_bbox(a: Any, west: fl.Num, south: fl.Num, east: fl.Num, north: fl.Num) -> ColumnElement[bool]:

@@ -20,7 +20,7 @@ from flask import current_app, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, text
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from webmap import privacy
 from webmap.extensions import db
@@ -95,8 +95,21 @@ def find_requests(q: Query, now: datetime) -> list[dict[str, Any]]:
         status = _status_filter(q.statuses)
         if status is not None:
             where.append(status)
-    point = privacy.public_point(Appeal)
-    disclosed = privacy.reported_publicly(Appeal) | privacy.marking_work_point(Appeal).is_not(None)
+    newest = (Appeal.created_at.desc(), Appeal.id.desc())
+    # the gate's parts of each listed case's public point, computed once per case (not per use)
+    listed = (
+        select(
+            Appeal.id,
+            privacy.reported_publicly(Appeal).label("reported"),
+            privacy.marking_work_point(Appeal).label("work_point"),
+        )
+        .where(and_(*where))
+        .order_by(*newest)
+        .limit(q.limit)
+        .subquery()
+    )
+    point = privacy.public_point_of(Appeal.point, listed.c.reported, listed.c.work_point)
+    disclosed = listed.c.reported | listed.c.work_point.is_not(None)
     rows = db.session.execute(
         select(
             Appeal,
@@ -107,9 +120,9 @@ def find_requests(q: Query, now: datetime) -> list[dict[str, Any]]:
             disclosed,
             _photo(Appeal),
         )
-        .where(and_(*where))
-        .order_by(Appeal.created_at.desc(), Appeal.id.desc())
-        .limit(q.limit)
+        .join(listed, listed.c.id == Appeal.id)
+        .options(joinedload(Appeal.category))
+        .order_by(*newest)
     ).all()
     wanted = [_place_point(*row[1:6]) for row in rows]
     places = public_places([w for w in wanted if w is not None])

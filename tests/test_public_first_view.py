@@ -203,3 +203,11 @@ def test_a_failing_first_view_leaves_a_working_page(app_ctx: None, client: Flask
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and BLOCK.findall(page) == ["null"]
     assert page.rstrip().endswith("</html>") and "/static/js/public-map.js" in page
+
+
+def test_the_page_tells_a_proxy_not_to_hold_its_head_back(app_ctx: None, client: FlaskClient) -> None:
+    """The head is sent before the first view is computed; nginx would buffer the whole answer."""
+    response = client.get("/")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["X-Accel-Buffering"] == "no"
+    assert response.get_data(as_text=True).rstrip().endswith("</html>")

@@ -65,7 +65,8 @@ def index() -> Response:
         yield first_view_block(bounds)
         yield tail
 
-    return Response(stream_with_context(parts()), mimetype="text/html")
+    # nginx buffers a proxied answer whole unless told not to: the head would wait for the first view
+    return Response(stream_with_context(parts()), mimetype="text/html", headers={"X-Accel-Buffering": "no"})
 
 
 def first_view_block(bounds: Bounds) -> str:

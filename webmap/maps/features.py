@@ -443,9 +443,8 @@ def features_in_view(q: FeatureQuery, audience: Audience, settings: MapSettings,
     """The FeatureCollection for a view, as JSON text."""
     now = now or datetime.now(UTC)
     f = build_filters(q, settings, now, audience)
-    cell_w, cell_h, grid_zoom = grid_size(q, settings.cell_px)
     with planned(q.zoom) as plan:
-        features, meta = _view(plan, q, f, audience, settings, (cell_w, cell_h, grid_zoom))
+        features, meta = _view(plan, q, f, audience, settings, grid_size(q, settings.cell_px))
     head = json.dumps({"type": "FeatureCollection", **meta}, separators=(",", ":"))[:-1]
     return head + ',"features":[' + ",".join(features) + "]}"
 
@@ -462,8 +461,9 @@ def _view(
     cell_w, cell_h, grid_zoom = grid
     # The grid counts the view's items too: one scan whether they are then clustered or listed.
     cells = _cells(plan, q, f, cell_w, cell_h)
+    total = sum(c.n for c in cells)
     meta: dict[str, Any] = {"zoom": q.zoom}
-    if sum(c.n for c in cells) <= settings.max_features:
+    if total <= settings.max_features:
         features = _fetch(plan, q, f, audience, settings)
         meta.update(clustered=False, total=len(features))
     else:
@@ -484,7 +484,7 @@ def _view(
         for c in cells:
             if c.n > 1:
                 features.append(json.dumps(_cluster(c, grid_zoom, cell_w, cell_h), separators=(",", ":")))
-        meta.update(clustered=True, total=sum(c.n for c in cells), cells=len(cells))
+        meta.update(clustered=True, total=total, cells=len(cells))
     return features, meta
 
 

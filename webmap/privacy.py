@@ -86,16 +86,18 @@ _MARKING_WORK: Any = aliased(Work, name="mw")
 
 def public_channel_filter(a: Any, channels: Iterable[str]) -> ColumnElement[bool]:
     """Cases reported by a public post of one of ``channels`` (the only channel filter the public has)."""
-    m = _FILTER_MESSAGE
-    wanted = [c for c in channels if c in PUBLIC_CHANNELS]
-    return fl.case_has_message(a, m, and_(fl.any_of(m.channel, wanted, String()), public_post(m)))
+    return fl.case_has_message(a, _FILTER_MESSAGE, _public_post_of(_FILTER_MESSAGE, channels))
 
 
 def public_work_channel_filter(w: Any, channels: Iterable[str]) -> ColumnElement[bool]:
     """Works answering a case reported by a public post of one of ``channels``."""
-    m = _FILTER_MESSAGE
+    return fl.work_has_message(w, _FILTER_MESSAGE, _public_post_of(_FILTER_MESSAGE, channels))
+
+
+def _public_post_of(m: Any, channels: Iterable[str]) -> ColumnElement[bool]:
+    """Message ``m`` is a public post of one of ``channels`` (the public ones among them)."""
     wanted = [c for c in channels if c in PUBLIC_CHANNELS]
-    return fl.work_has_message(w, m, and_(fl.any_of(m.channel, wanted, String()), public_post(m)))
+    return and_(fl.any_of(m.channel, wanted, String()), public_post(m))
 
 
 # -- which fields ----------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def test_the_dashboards_case_figures_and_receptions_read_their_covering_indexes(
     f = an.Filters(today - timedelta(days=364), today)
     with app.test_request_context("/dashboard/"), count_queries() as sent:
         an.dashboard(f)
-    rollup = one(sent, lambda s: "GROUPING SETS ((a.category)" in s)
+    rollup = one(sent, lambda s: "GROUPING SETS ((category)" in s)
     assert "using ix_appeals_received" in plan(db, rollup, "ix_appeals_received")
     done = one(sent, lambda s: "percentile_cont" in s)
     assert "using ix_appeals_received" in plan(db, done, "ix_appeals_received")

@@ -59,18 +59,18 @@ def rollup(f: Filters, now: datetime | None = None) -> Rollup:
     # in UTC): a binary search per case, cheaper than a time-zone conversion per case.
     tz = ZoneInfo(f.tz)
     bounds = [datetime.combine(d, time(0), tz) for d in starts]
+    keys = [k for k in ROLLUP_SETS if k]  # the subquery's column names
     rows = fetch(
         f"""
-        SELECT GROUPING(a.category, a.district, a.bucket, a.channels) AS grouping_set,
-               a.category, a.district, a.bucket, a.channels, {STATUS_COUNTS}
+        SELECT GROUPING({", ".join(keys)}) AS grouping_set, {", ".join(keys)}, {STATUS_COUNTS}
         FROM (SELECT a.category_code AS category, a.district_id AS district, a.channels, a.status, a.deadline,
                      width_bucket(a.created_at, CAST(:bounds AS timestamptz[])) AS bucket
               FROM appeals a WHERE {where}) a
-        GROUP BY GROUPING SETS ((a.category), (a.district), (a.bucket), (a.channels), ())""",
+        GROUP BY GROUPING SETS ({", ".join(f"({k})" for k in keys)}, ())""",
         {**params, "now": utc_now(now), "bounds": bounds},
     )
     # GROUPING() sets a bit for each key left out, the first key's the highest.
-    sets = {sum(1 << (3 - i) for i, k in enumerate(ROLLUP_SETS[:4]) if k != key): key for key in ROLLUP_SETS}
+    sets = {sum(1 << (len(keys) - 1 - i) for i, k in enumerate(keys) if k != key): key for key in ROLLUP_SETS}
     totals: dict[str | None, dict[Any, dict[str, int]]] = {
         key: defaultdict(lambda: dict.fromkeys(COUNTS, 0)) for key in ROLLUP_SETS
     }

@@ -45,31 +45,29 @@ class Receptions:
     totals: dict[str, int]
 
 
-# Questions and distinct visitors of a group: (group, visitor) pairs hashed, then counted (count
-# DISTINCT would sort the period's receptions once per group kind); a visitor the log did not name
-# asked questions but is no one to count.
-_GROUP_COUNTS = """SELECT '{kind}' AS kind, {select}, sum(n) AS questions, count(visitor) AS visitors
-            FROM (SELECT {keys}visitor, count(*) AS n FROM r GROUP BY {keys}visitor) p{group_by}"""
+# Questions and distinct visitors by who received them, by category and in all, from the period's
+# receptions ``r``: (group, visitor) pairs hashed, then counted (count DISTINCT would sort them once
+# per grouping set); a visitor the log did not name asked questions but is no one to count.
+RECEPTION_GROUPS = """
+    SELECT 'person' AS kind, received_by, NULL AS code, sum(n) AS questions, count(visitor) AS visitors
+    FROM (SELECT received_by, visitor, count(*) AS n FROM r GROUP BY received_by, visitor) p GROUP BY received_by
+    UNION ALL
+    SELECT 'category', NULL, code, sum(n), count(visitor)
+    FROM (SELECT code, visitor, count(*) AS n FROM r GROUP BY code, visitor) p GROUP BY code
+    UNION ALL
+    SELECT 'all', NULL, NULL, sum(n), count(visitor) FROM (SELECT visitor, count(*) AS n FROM r GROUP BY visitor) p"""
 
 
 def receptions(f: Filters) -> Receptions:
     """Questions and visitors of the personal receptions by who received them, by category and in
     all, from one read of the period's reception messages."""
     where, params = _reception_where(f)
-    groups = "\n            UNION ALL ".join(
-        _GROUP_COUNTS.format(kind=kind, select=select, keys=f"{key}, " if key else "", group_by=by)
-        for kind, select, key, by in (
-            ("person", "received_by, NULL AS code", "received_by", " GROUP BY received_by"),
-            ("category", "NULL, code", "code", " GROUP BY code"),
-            ("all", "NULL, NULL", "", ""),
-        )
-    )
     rows = fetch(
         f"""
         WITH r AS MATERIALIZED (
             SELECT {RECEIVED_BY} AS received_by, {RECEPTION_CATEGORY} AS code, {_VISITOR} AS visitor
             FROM source_messages m LEFT JOIN appeals a ON a.id = m.appeal_id WHERE {where})
-        SELECT g.*, c.name_ru, c.name_en FROM ({groups}) g
+        SELECT g.*, c.name_ru, c.name_en FROM ({RECEPTION_GROUPS}) g
         LEFT JOIN categories c ON c.code = g.code
         ORDER BY g.questions DESC NULLS LAST, g.received_by, c.name_ru""",
         params,
@@ -90,8 +88,7 @@ def receptions(f: Filters) -> Receptions:
         for r in rows
         if r["kind"] == "category"
     ]
-    total = next(r for r in rows if r["kind"] == "all")
-    total = {"questions": total["questions"] or 0, "visitors": total["visitors"]}
+    everyone = next(r for r in rows if r["kind"] == "all")  # one row, with NULL questions if none came
     return Receptions(
         Table(
             "receptions_people",
@@ -115,7 +112,7 @@ def receptions(f: Filters) -> Receptions:
             categories,
             public=False,
         ),
-        {"questions": total["questions"], "visitors": total["visitors"]},
+        {"questions": everyone["questions"] or 0, "visitors": everyone["visitors"]},
     )
 
 

@@ -218,33 +218,33 @@ def bench_api(app: Any, requests: int) -> list[tuple[str, str, dict[str, float]]
         for kind in ("town", "district", "street"):
             with app.app_context():
                 todo = views(kind, requests, random.Random(kind))
-            for bbox, zoom in todo[:5]:  # warm the caches and the connection pool
-                client.get(path, query_string={"bbox": bbox, "zoom": zoom})
-            times, sizes, features, clustered = [], [], [], 0
-            for bbox, zoom in todo:
-                start = time.perf_counter()
-                response = client.get(path, query_string={"bbox": bbox, "zoom": zoom})
-                times.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, response.get_data(as_text=True)[:300]
-                body = response.get_json()
-                sizes.append(len(response.data))
-                features.append(len(body["features"]))
-                clustered += body["clustered"]
-            rows.append(
-                (
-                    audience,
-                    kind,
-                    {
-                        "p50": percentile(times, 0.5),
-                        "p95": percentile(times, 0.95),
-                        "max": max(times),
-                        "features": statistics.mean(features),
-                        "kb": statistics.mean(sizes) / 1024,
-                        "clustered": clustered / len(todo),
-                    },
-                )
-            )
+            rows.append((audience, kind, time_views(client, path, todo)))
     return rows
+
+
+def time_views(client: Any, path: str, todo: list[tuple[str, int]]) -> dict[str, float]:
+    """The latency (p50/p95/max ms) of GET ``path`` for each (bbox, zoom) view, and the answers' mean
+    features, size and share clustered; the first five views are asked once before, to warm up."""
+    for bbox, zoom in todo[:5]:  # warm the caches and the connection pool
+        client.get(path, query_string={"bbox": bbox, "zoom": zoom})
+    times, sizes, features, clustered = [], [], [], 0
+    for bbox, zoom in todo:
+        start = time.perf_counter()
+        response = client.get(path, query_string={"bbox": bbox, "zoom": zoom})
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        body = response.get_json()
+        sizes.append(len(response.data))
+        features.append(len(body["features"]))
+        clustered += body["clustered"]
+    return {
+        "p50": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+        "max": max(times),
+        "features": statistics.mean(features),
+        "kb": statistics.mean(sizes) / 1024,
+        "clustered": clustered / len(todo),
+    }
 
 
 # ---- pages in Chromium --------------------------------------------------------------

@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from maps_bench import SEED_SQL, percentile, seeded_app, view_bbox  # noqa: E402  (beside this script)
+from maps_bench import SEED_SQL, seeded_app, time_views, view_bbox  # noqa: E402  (beside this script)
+from maps_bench import views as maps_views  # noqa: E402
 
 DEFAULT_URL = "postgresql://webmap:webmap@127.0.0.1:5432/webmap_bench_region"
 TARGET_P95_MS = 50
@@ -157,13 +158,8 @@ def views(kind: str, n: int, rng: random.Random, region: list[dict[str, Any]]) -
             out.append(
                 (view_bbox(t["x"] + rng.uniform(-0.004, 0.004), t["y"] + rng.uniform(-0.002, 0.002), zoom), zoom)
             )
-    elif kind == "district":
-        centres = db.session.execute(
-            text("SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM districts")
-        ).all()
-        for _ in range(n):
-            x, y = rng.choice(centres)
-            out.append((view_bbox(x + rng.uniform(-0.002, 0.002), y + rng.uniform(-0.001, 0.001), 16), 16))
+    elif kind == "district":  # the maps bench's: around the districts, here every town's
+        out = maps_views("district", n, rng)
     else:
         houses = db.session.execute(
             text("SELECT ST_X(a.geom) + t.dx, ST_Y(a.geom) + t.dy FROM addresses a CROSS JOIN bench_towns t")
@@ -180,28 +176,7 @@ def bench_api(app: Any, requests: int, region: list[dict[str, Any]]) -> list[tup
     for kind in ("town", "district", "street"):
         with app.app_context():
             todo = views(kind, requests, random.Random(kind), region)
-        for bbox, zoom in todo[:5]:  # warm the caches and the connection pool
-            client.get("/api/features", query_string={"bbox": bbox, "zoom": zoom})
-        times, features, sizes = [], [], []
-        for bbox, zoom in todo:
-            start = time.perf_counter()
-            response = client.get("/api/features", query_string={"bbox": bbox, "zoom": zoom})
-            times.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, response.get_data(as_text=True)[:300]
-            features.append(len(response.get_json()["features"]))
-            sizes.append(len(response.data))
-        rows.append(
-            (
-                kind,
-                {
-                    "p50": percentile(times, 0.5),
-                    "p95": percentile(times, 0.95),
-                    "max": max(times),
-                    "features": statistics.mean(features),
-                    "kb": statistics.mean(sizes) / 1024,
-                },
-            )
-        )
+        rows.append((kind, time_views(client, "/api/features", todo)))
     return rows
 
 
